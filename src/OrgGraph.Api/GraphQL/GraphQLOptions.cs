@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrgGraph.Api.GraphQL;
+
+/// <summary>Limits of the GraphQL endpoint (section <c>GraphQL</c>). Every limit is on by default.</summary>
+public sealed class GraphQLOptions
+{
+    public const string Section = "GraphQL";
+
+    /// <summary>Deepest selection allowed. Default 15 (the standard introspection query needs 13).</summary>
+    [Range(1, 100)]
+    public int MaxDepth { get; set; } = 15;
+
+    /// <summary>
+    /// Largest estimated cost of a query (each field 1, list fields multiplied by their <c>first</c> argument or 5).
+    /// Introspection fields cost nothing, so schema tools always work. Default 10,000.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxComplexity { get; set; } = 10_000;
+
+    /// <summary>Time a query may run before it is cancelled (the cancellation reaches the store). Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Largest <c>first</c> for <c>organisations</c> and <c>relationships</c>. Default 1,000.</summary>
+    [Range(1, 100_000)]
+    public int MaxPageSize { get; set; } = 1_000;
+
+    /// <summary>Largest <c>first</c> for <c>search</c>. Default 100.</summary>
+    [Range(1, 10_000)]
+    public int MaxSearchResults { get; set; } = 100;
+}

@@ -1,0 +1,14 @@
+using GraphQL.Types;
+using OrgGraph.Api.GraphQL.Types;
+
+namespace OrgGraph.Api.GraphQL;
+
+internal sealed class OrgGraphSchema : Schema
+{
+    public OrgGraphSchema(IServiceProvider services) : base(services)
+    {
+        Description = "OrgGraph: who controls what in England's NHS. Every fact is dated and sourced.";
+        Query = services.GetRequiredService<QueryType>();
+        RegisterTypeMapping(typeof(DateOnly), typeof(IsoDateGraphType));
+    }
+}

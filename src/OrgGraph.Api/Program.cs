@@ -1,0 +1,76 @@
+using GraphQL;
+using GraphQL.Validation.Complexity;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using OrgGraph.Api.GraphQL;
+using OrgGraph.Api.GraphQL.Loading;
+using OrgGraph.Api.Http;
+using OrgGraph.Api.Seeding;
+using OrgGraph.Importing;
+using OrgGraph.Storage;
+using OrgGraph.Storage.Sqlite;
+using Serilog;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Structured logs to the console; levels and sinks can be changed in configuration (section Serilog).
+builder.Services.AddSerilog((services, log) => log
+    .ReadFrom.Configuration(builder.Configuration)
+    .ReadFrom.Services(services)
+    .Enrich.FromLogContext()
+    .WriteTo.Console());
+
+// The embedded store: one SQLite file (Storage:Sqlite:Path).
+builder.Services.AddOptions<SqliteOptions>().BindConfiguration(SqliteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<IGraphStore>(sp => new SqliteGraphStore(sp.GetRequiredService<IOptions<SqliteOptions>>().Value));
+builder.Services.AddSingleton<CsvImporter>();
+
+// Seed an empty store from seed/ in the background; /readyz turns healthy when done.
+builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
+builder.Services.AddSingleton<SeedService>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<SeedService>());
+builder.Services.AddHealthChecks().AddCheck<SeedService>("seed", tags: ["ready"]);
+
+// GraphQL: code-first schema, per-request batch loaders, limits on depth, complexity and time.
+builder.Services.AddOptions<GraphQLOptions>().BindConfiguration(GraphQLOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddScoped<Loaders>();
+builder.Services.AddGraphQL(graphql => graphql
+    .AddSchema<OrgGraphSchema>()
+    .AddGraphTypes(typeof(OrgGraphSchema).Assembly)
+    .AddSystemTextJson()
+    .AddErrorInfoProvider(errors => errors.ExposeExceptionDetails = false)
+    .AddComplexityAnalyzer((complexity, services) =>
+    {
+        var limits = services.GetRequiredService<IOptions<GraphQLOptions>>().Value;
+        complexity.MaxDepth = limits.MaxDepth;
+        complexity.MaxComplexity = limits.MaxComplexity;
+        // Introspection is free, so GraphiQL and schema tools work under tight limits.
+        var standard = complexity.DefaultComplexityImpactDelegate;
+        complexity.DefaultComplexityImpactDelegate = field =>
+            field.FieldDefinition.Name.StartsWith("__", StringComparison.Ordinal) || field.ParentType.Name.StartsWith("__", StringComparison.Ordinal)
+                ? new FieldComplexityResult(0, 1)
+                : standard(field);
+    })
+    .AddUnhandledExceptionHandler(context =>
+        context.Context?.RequestServices?.GetRequiredService<ILogger<OrgGraphSchema>>()
+            .LogError(context.OriginalException, "Unhandled error in GraphQL execution")));
+
+var app = builder.Build();
+
+if (args is ["import", .. var importArgs])
+{
+    return await ImportCommand.RunAsync(app.Services, importArgs, CancellationToken.None);
+}
+
+app.UseSerilogRequestLogging();
+app.UseStaticFiles();
+app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapGraphQLHttp("/graphql");
+app.MapGet("/", () => Results.Redirect("/graphql"));
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point; public so integration tests can host the app with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using OrgGraph.Importing;
+using OrgGraph.Storage;
+
+namespace OrgGraph.Api.Seeding;
+
+/// <summary>
+/// Creates the schema and, when the store is empty, loads the seed with the same importer users run.
+/// Runs in the background so liveness answers at once; readiness waits for it.
+/// </summary>
+internal sealed class SeedService(IGraphStore store, CsvImporter importer, IOptions<SeedOptions> options, ILogger<SeedService> logger)
+    : BackgroundService, IHealthCheck
+{
+    private volatile bool _ready;
+    private volatile string _state = "starting";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await store.InitializeAsync(stoppingToken);
+            var counts = await store.CountAsync(stoppingToken);
+            if (counts.Nodes == 0 && options.Value.OnStartup)
+            {
+                _state = "seeding";
+                var started = TimeProvider.System.GetTimestamp();
+                var imported = await importer.ImportAsync(options.Value.Path, stoppingToken);
+                logger.LogInformation("Seeded {Nodes} nodes, {Relationships} relationships, {Facts} names/roles/aliases and {Sources} sources from {SeedPath} in {ElapsedMs:0} ms",
+                    imported.Nodes, imported.Relationships, imported.NodeFacts, imported.Sources, options.Value.Path,
+                    TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
+            }
+            else
+            {
+                logger.LogInformation("Store holds {Nodes} nodes, {Relationships} relationships and {Sources} sources; not seeding",
+                    counts.Nodes, counts.Relationships, counts.Sources);
+            }
+
+            _state = "ready";
+            _ready = true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _state = "failed: " + e.Message;
+            logger.LogCritical(e, "Store initialisation or seeding failed; the API will not become ready");
+        }
+    }
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_ready ? HealthCheckResult.Healthy("seeded") : HealthCheckResult.Unhealthy(_state));
+}

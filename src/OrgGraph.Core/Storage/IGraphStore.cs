@@ -1,0 +1,75 @@
+using OrgGraph.Model;
+
+namespace OrgGraph.Storage;
+
+/// <summary>
+/// The graph store port, shaped by what the API asks of the graph. Every method that takes a set of ids
+/// answers for the whole set in one round trip, so GraphQL batch loaders can keep store calls bounded.
+/// </summary>
+public interface IGraphStore
+{
+    /// <summary>Creates the schema (tables, indexes, full-text index) if it does not exist. Idempotent.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Counts of what the store holds.</summary>
+    Task<GraphCounts> CountAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inserts or updates everything in <paramref name="batch"/> in one transaction: either all of it is
+    /// written or none of it. Nodes are keyed by id, relationships by (type, from, to, validFrom).
+    /// </summary>
+    Task<ImportCounts> UpsertAsync(GraphBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Nodes (with names, roles and aliases) by exact id. Missing ids are absent from the result.</summary>
+    Task<IReadOnlyDictionary<string, Node>> GetNodesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Resolves ids or aliases (ONS codes, former codes, Companies House numbers) to node ids. An exact id wins
+    /// over an alias. Unresolvable keys are absent from the result.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, string>> ResolveAsync(IReadOnlyCollection<string> idsOrAliases, CancellationToken cancellationToken);
+
+    /// <summary>Sources by id. Missing ids are absent from the result.</summary>
+    Task<IReadOnlyDictionary<string, Source>> GetSourcesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
+    /// <summary>A filtered page of nodes ordered by id, with the total count of matches.</summary>
+    Task<NodePage> FindNodesAsync(NodeQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Full-text search of names, former names, ids and aliases, best match first.</summary>
+    Task<IReadOnlyList<Node>> SearchAsync(string text, int first, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The relationships touching each of <paramref name="nodeIds"/> that match <paramref name="filter"/>,
+    /// keyed by the node they were asked for, ordered by type, then start date, then the other end's id.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<Relationship>>> GetRelationshipsAsync(
+        IReadOnlyCollection<string> nodeIds, RelationshipFilter filter, CancellationToken cancellationToken);
+}
+
+/// <summary>Which nodes <see cref="IGraphStore.FindNodesAsync"/> returns.</summary>
+public sealed record NodeQuery
+{
+    public IReadOnlyCollection<OrgKind>? Kinds { get; init; }
+    public Sector? Sector { get; init; }
+    /// <summary>Only nodes transitively PART_OF this node id (valid on <see cref="AsOf"/> when given).</summary>
+    public string? Within { get; init; }
+    /// <summary>Only nodes (and, for <see cref="Within"/>, PART_OF edges) valid on this date.</summary>
+    public DateOnly? AsOf { get; init; }
+    /// <summary>Case-insensitive substring of the current name.</summary>
+    public string? NameContains { get; init; }
+    /// <summary>Return nodes whose id sorts after this one (keyset paging).</summary>
+    public string? AfterId { get; init; }
+    public int First { get; init; } = 50;
+}
+
+public sealed record NodePage(IReadOnlyList<Node> Nodes, int TotalCount, bool HasNextPage);
+
+/// <summary>Which relationships <see cref="IGraphStore.GetRelationshipsAsync"/> returns.</summary>
+public sealed record RelationshipFilter
+{
+    public IReadOnlyCollection<RelationshipType>? Types { get; init; }
+    public Direction Direction { get; init; } = Direction.Both;
+    public DateOnly? AsOf { get; init; }
+}
+
+public sealed record GraphCounts(int Sources, int Nodes, int Relationships);

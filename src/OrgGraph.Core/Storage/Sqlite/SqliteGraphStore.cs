@@ -1,0 +1,434 @@
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using OrgGraph.Model;
+using static OrgGraph.Storage.Sqlite.SqliteRows;
+
+namespace OrgGraph.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Reads open a pooled connection each; writes are
+/// serialised and each batch is one transaction. Sets of keys travel as one JSON-array parameter
+/// (<c>json_each</c>), so a batch of any size is one statement and no value is ever spliced into SQL.
+/// </summary>
+public sealed partial class SqliteGraphStore : IGraphStore
+{
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private long _calls;
+
+    public SqliteGraphStore(SqliteOptions options)
+    {
+        var path = Path.GetFullPath(options.Path);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+    }
+
+    /// <summary>How many store operations have run; lets tests prove that loaders batch.</summary>
+    internal long Calls => Interlocked.Read(ref _calls);
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, SqliteSchema.Create, cancellationToken);
+    }
+
+    public async Task<GraphCounts> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM nodes), (SELECT count(*) FROM relationships)");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new GraphCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+    }
+
+    public async Task<ImportCounts> UpsertAsync(GraphBatch batch, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await UpsertSourcesAsync(connection, transaction, batch.Sources, cancellationToken);
+            await UpsertNodesAsync(connection, transaction, batch.Nodes, cancellationToken);
+            await UpsertFactsAsync(connection, transaction, batch.NodeFacts, cancellationToken);
+            await UpsertRelationshipsAsync(connection, transaction, batch.Relationships, cancellationToken);
+            var touched = batch.Nodes.Select(n => n.Id).Concat(batch.NodeFacts.Select(f => f.NodeId)).Distinct().ToList();
+            await RefreshSearchAsync(connection, transaction, touched, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new ImportCounts(batch.Sources.Count, batch.Nodes.Count, batch.NodeFacts.Count, batch.Relationships.Count);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<string, Node>> GetNodesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return new Dictionary<string, Node>();
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        var nodes = await ReadNodesAsync(connection, $"SELECT {NodeColumns} FROM nodes n WHERE n.id IN (SELECT value FROM json_each($ids))",
+            c => c.Parameters.AddWithValue("$ids", Json(ids)), cancellationToken);
+        return nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> ResolveAsync(IReadOnlyCollection<string> idsOrAliases, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (idsOrAliases.Count == 0)
+        {
+            return result;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        // An exact id (rank 0) beats an alias; among aliases the most recent one wins.
+        await using var command = Command(connection, $"""
+            SELECT k.value, n.id, 0 AS rank, '' AS recency FROM json_each($keys) k JOIN nodes n ON n.id = k.value
+            UNION ALL
+            SELECT k.value, f.node_id, 1, f.valid_to FROM json_each($keys) k JOIN node_facts f ON f.value = k.value AND f.fact = '{FactName(NodeFactKind.Alias)}'
+            ORDER BY 1, 3, 4 DESC
+            """);
+        command.Parameters.AddWithValue("$keys", Json(idsOrAliases));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.TryAdd(reader.GetString(0), reader.GetString(1));
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyDictionary<string, Source>> GetSourcesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, Source>(StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return result;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "SELECT id, title, publisher, url, published, retrieved, licence FROM sources WHERE id IN (SELECT value FROM json_each($ids))");
+        command.Parameters.AddWithValue("$ids", Json(ids));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            var source = new Source
+            {
+                Id = reader.GetString(0),
+                Title = reader.GetString(1),
+                Publisher = Text(2),
+                Url = Text(3),
+                Published = ParseDate(Text(4)),
+                Retrieved = ParseDate(Text(5)),
+                Licence = Text(6),
+            };
+            result[source.Id] = source;
+        }
+
+        return result;
+    }
+
+    public async Task<NodePage> FindNodesAsync(NodeQuery query, CancellationToken cancellationToken)
+    {
+        var where = new List<string> { "1 = 1" };
+        var prefix = "";
+        if (query.Within is not null)
+        {
+            // Everything transitively PART_OF the node; UNION (not UNION ALL) stops on cycles.
+            prefix = """
+                WITH RECURSIVE within(id) AS (
+                    SELECT $within
+                    UNION
+                    SELECT r.from_id FROM relationships r JOIN within w ON r.to_id = w.id
+                    WHERE r.type = 'PART_OF' AND ($asOf IS NULL OR (r.valid_from <= $asOf AND $asOf <= r.valid_to))
+                )
+                """;
+            where.Add("n.id IN (SELECT id FROM within) AND n.id <> $within");
+        }
+
+        if (query.Kinds is { Count: > 0 })
+        {
+            where.Add("n.kind IN (SELECT value FROM json_each($kinds))");
+        }
+
+        if (query.Sector is not null)
+        {
+            where.Add("n.sector = $sector");
+        }
+
+        if (query.AsOf is not null)
+        {
+            where.Add("n.valid_from <= $asOf AND $asOf <= n.valid_to");
+        }
+
+        if (!string.IsNullOrEmpty(query.NameContains))
+        {
+            where.Add("instr(lower(n.name), lower($name)) > 0");
+        }
+
+        void Bind(SqliteCommand c)
+        {
+            c.Parameters.AddWithValue("$within", (object?)query.Within ?? DBNull.Value);
+            c.Parameters.AddWithValue("$asOf", Date(query.AsOf));
+            c.Parameters.AddWithValue("$kinds", Json(query.Kinds?.Select(EnumNames.ToWire) ?? []));
+            c.Parameters.AddWithValue("$sector", query.Sector is { } s ? EnumNames.ToWire(s) : DBNull.Value);
+            c.Parameters.AddWithValue("$name", (object?)query.NameContains ?? DBNull.Value);
+            c.Parameters.AddWithValue("$after", (object?)query.AfterId ?? DBNull.Value);
+            c.Parameters.AddWithValue("$limit", query.First + 1);
+        }
+
+        var filter = string.Join(" AND ", where);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var count = Command(connection, $"{prefix} SELECT count(*) FROM nodes n WHERE {filter}");
+        Bind(count);
+        var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken));
+
+        var nodes = await ReadNodesAsync(connection,
+            $"{prefix} SELECT {NodeColumns} FROM nodes n WHERE {filter} AND ($after IS NULL OR n.id > $after) ORDER BY n.id LIMIT $limit",
+            Bind, cancellationToken);
+        var hasNext = nodes.Count > query.First;
+        return new NodePage(hasNext ? nodes.Take(query.First).ToList() : nodes, total, hasNext);
+    }
+
+    public async Task<IReadOnlyList<Node>> SearchAsync(string text, int first, CancellationToken cancellationToken)
+    {
+        // Each word becomes a quoted prefix term, so user text can never be read as FTS5 query syntax.
+        var terms = WordPattern().Matches(text).Select(m => $"\"{m.Value}\"*").ToList();
+        if (terms.Count == 0 || first <= 0)
+        {
+            return [];
+        }
+
+        var exact = await ResolveAsync([text.Trim()], cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        var matches = await ReadNodesAsync(connection, $"""
+            SELECT {NodeColumns} FROM search s JOIN nodes n ON n.rowid = s.rowid
+            WHERE search MATCH $match ORDER BY bm25(search, 10.0, 2.0), n.id LIMIT $limit
+            """,
+            c =>
+            {
+                c.Parameters.AddWithValue("$match", string.Join(" ", terms));
+                c.Parameters.AddWithValue("$limit", first + exact.Count);
+            },
+            cancellationToken);
+
+        var exactNodes = exact.Count == 0 ? [] : (await GetNodesAsync([.. exact.Values], cancellationToken)).Values;
+        return exactNodes.Concat(matches).DistinctBy(n => n.Id).Take(first).ToList();
+    }
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<Relationship>>> GetRelationshipsAsync(
+        IReadOnlyCollection<string> nodeIds, RelationshipFilter filter, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, IReadOnlyList<Relationship>>(StringComparer.Ordinal);
+        if (nodeIds.Count == 0)
+        {
+            return result;
+        }
+
+        const string Conditions = """
+            ($types IS NULL OR r.type IN (SELECT value FROM json_each($types)))
+            AND ($asOf IS NULL OR (r.valid_from <= $asOf AND $asOf <= r.valid_to))
+            """;
+        var parts = new List<string>();
+        if (filter.Direction is Direction.Outgoing or Direction.Both)
+        {
+            parts.Add($"SELECT k.value, r.to_id AS other, {RelationshipColumns} FROM json_each($ids) k JOIN relationships r ON r.from_id = k.value WHERE {Conditions}");
+        }
+
+        if (filter.Direction is Direction.Incoming or Direction.Both)
+        {
+            parts.Add($"SELECT k.value, r.from_id AS other, {RelationshipColumns} FROM json_each($ids) k JOIN relationships r ON r.to_id = k.value WHERE {Conditions}");
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, string.Join(" UNION ALL ", parts) + " ORDER BY 1, 4, 7, 2");
+        command.Parameters.AddWithValue("$ids", Json(nodeIds));
+        command.Parameters.AddWithValue("$types", filter.Types is { Count: > 0 } types ? Json(types.Select(EnumNames.ToWire)) : DBNull.Value);
+        command.Parameters.AddWithValue("$asOf", Date(filter.AsOf));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var lists = new Dictionary<string, List<Relationship>>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = reader.GetString(0);
+            if (!lists.TryGetValue(key, out var list))
+            {
+                lists[key] = list = [];
+            }
+
+            list.Add(ToRelationship(ReadRelationship(reader, 2)));
+        }
+
+        foreach (var (key, list) in lists)
+        {
+            result[key] = list;
+        }
+
+        return result;
+    }
+
+    private async Task<List<Node>> ReadNodesAsync(SqliteConnection connection, string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        var rows = new List<NodeRow>();
+        await using (var command = Command(connection, sql))
+        {
+            bind(command);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(ReadNode(reader));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var facts = new List<FactRow>();
+        await using (var command = Command(connection, """
+            SELECT node_id, fact, value, scheme, valid_from, valid_to, sources FROM node_facts
+            WHERE node_id IN (SELECT value FROM json_each($ids)) ORDER BY node_id, fact, valid_from, value
+            """))
+        {
+            command.Parameters.AddWithValue("$ids", Json(rows.Select(r => r.Id)));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                facts.Add(new FactRow(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6)));
+            }
+        }
+
+        var byNode = facts.ToLookup(f => f.NodeId);
+        return rows.Select(r => ToNode(r, byNode[r.Id])).ToList();
+    }
+
+    private static async Task UpsertSourcesAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Source> sources, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, """
+            INSERT INTO sources (id, title, publisher, url, published, retrieved, licence)
+            VALUES ($id, $title, $publisher, $url, $published, $retrieved, $licence)
+            ON CONFLICT (id) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, url = excluded.url,
+                published = excluded.published, retrieved = excluded.retrieved, licence = excluded.licence
+            """, transaction);
+        foreach (var s in sources)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Set(command, ("$id", s.Id), ("$title", s.Title), ("$publisher", s.Publisher), ("$url", s.Url),
+                ("$published", Date(s.Published)), ("$retrieved", Date(s.Retrieved)), ("$licence", s.Licence));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task UpsertNodesAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Node> nodes, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, """
+            INSERT INTO nodes (id, name, kind, sector, valid_from, valid_to, confidence, sources, properties)
+            VALUES ($id, $name, $kind, $sector, $from, $to, $confidence, $sources, $properties)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, sector = excluded.sector,
+                valid_from = excluded.valid_from, valid_to = excluded.valid_to, confidence = excluded.confidence,
+                sources = excluded.sources, properties = excluded.properties
+            """, transaction);
+        foreach (var n in nodes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Set(command, ("$id", n.Id), ("$name", n.Name), ("$kind", EnumNames.ToWire(n.Kind)), ("$sector", EnumNames.ToWire(n.Sector)),
+                ("$from", Start(n.ValidFrom)), ("$to", End(n.ValidTo)), ("$confidence", EnumNames.ToWire(n.Confidence)),
+                ("$sources", Json(n.SourceIds)), ("$properties", n.Properties));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task UpsertFactsAsync(SqliteConnection connection, SqliteTransaction transaction,
+        IReadOnlyList<(string NodeId, NodeFactKind Kind, DatedValue Value)> facts, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, """
+            INSERT INTO node_facts (node_id, fact, value, scheme, valid_from, valid_to, sources)
+            VALUES ($node, $fact, $value, $scheme, $from, $to, $sources)
+            ON CONFLICT (node_id, fact, value, valid_from) DO UPDATE SET scheme = excluded.scheme,
+                valid_to = excluded.valid_to, sources = excluded.sources
+            """, transaction);
+        foreach (var (nodeId, kind, v) in facts)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Set(command, ("$node", nodeId), ("$fact", FactName(kind)), ("$value", v.Value),
+                ("$scheme", v.Scheme is { } s ? EnumNames.ToWire(s) : null), ("$from", Start(v.ValidFrom)), ("$to", End(v.ValidTo)),
+                ("$sources", Json(v.SourceIds)));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task UpsertRelationshipsAsync(SqliteConnection connection, SqliteTransaction transaction,
+        IReadOnlyList<Relationship> relationships, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, """
+            INSERT INTO relationships (type, from_id, to_id, valid_from, valid_to, confidence, sources, properties)
+            VALUES ($type, $from_id, $to_id, $from, $to, $confidence, $sources, $properties)
+            ON CONFLICT (type, from_id, to_id, valid_from) DO UPDATE SET valid_to = excluded.valid_to,
+                confidence = excluded.confidence, sources = excluded.sources, properties = excluded.properties
+            """, transaction);
+        foreach (var r in relationships)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Set(command, ("$type", EnumNames.ToWire(r.Type)), ("$from_id", r.From), ("$to_id", r.To),
+                ("$from", Start(r.ValidFrom)), ("$to", End(r.ValidTo)), ("$confidence", EnumNames.ToWire(r.Confidence)),
+                ("$sources", Json(r.SourceIds)), ("$properties", r.Properties));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task RefreshSearchAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<string> nodeIds, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, $"""
+            DELETE FROM search WHERE rowid IN (SELECT rowid FROM nodes WHERE id IN (SELECT value FROM json_each($ids)));
+            INSERT INTO search (rowid, main, other)
+            SELECT n.rowid, n.id || ' ' || n.name,
+                   (SELECT group_concat(f.value, ' ') FROM node_facts f WHERE f.node_id = n.id AND f.fact IN ('{FactName(NodeFactKind.Name)}', '{FactName(NodeFactKind.Alias)}'))
+            FROM nodes n WHERE n.id IN (SELECT value FROM json_each($ids));
+            """, transaction);
+        command.Parameters.AddWithValue("$ids", Json(nodeIds));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, sql, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, SqliteTransaction? transaction = null) =>
+        new(sql, connection, transaction);
+
+    private static void Set(SqliteCommand command, params (string Name, object? Value)[] values)
+    {
+        if (command.Parameters.Count == 0)
+        {
+            foreach (var (name, _) in values)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+        }
+
+        foreach (var (name, value) in values)
+        {
+            command.Parameters[name].Value = value ?? DBNull.Value;
+        }
+    }
+
+    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    private static partial Regex WordPattern();
+}

@@ -1,0 +1,70 @@
+namespace OrgGraph.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store's schema. Open period ends are stored as sentinels ('0001-01-01', '9999-12-31')
+/// rather than NULL so that "valid on D" is two index-friendly comparisons and so that (type, from, to,
+/// valid_from) can be a real unique key.
+/// </summary>
+internal static class SqliteSchema
+{
+    public const string OpenStart = "0001-01-01";
+    public const string OpenEnd = "9999-12-31";
+
+    public const string Create = """
+        PRAGMA journal_mode = WAL;
+
+        CREATE TABLE IF NOT EXISTS sources (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            publisher TEXT,
+            url TEXT,
+            published TEXT,
+            retrieved TEXT,
+            licence TEXT
+        );
+
+        CREATE TABLE IF NOT EXISTS nodes (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            sector TEXT NOT NULL,
+            valid_from TEXT NOT NULL,
+            valid_to TEXT NOT NULL,
+            confidence TEXT NOT NULL,
+            sources TEXT NOT NULL,
+            properties TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind, id);
+
+        -- names over time, roles and aliases: dated values of a node
+        CREATE TABLE IF NOT EXISTS node_facts (
+            node_id TEXT NOT NULL,
+            fact TEXT NOT NULL,
+            value TEXT NOT NULL,
+            scheme TEXT,
+            valid_from TEXT NOT NULL,
+            valid_to TEXT NOT NULL,
+            sources TEXT NOT NULL,
+            PRIMARY KEY (node_id, fact, value, valid_from)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS node_facts_value ON node_facts (value, fact);
+
+        CREATE TABLE IF NOT EXISTS relationships (
+            key INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            from_id TEXT NOT NULL,
+            to_id TEXT NOT NULL,
+            valid_from TEXT NOT NULL,
+            valid_to TEXT NOT NULL,
+            confidence TEXT NOT NULL,
+            sources TEXT NOT NULL,
+            properties TEXT NOT NULL,
+            UNIQUE (type, from_id, to_id, valid_from)
+        );
+        CREATE INDEX IF NOT EXISTS relationships_from ON relationships (from_id, type);
+        CREATE INDEX IF NOT EXISTS relationships_to ON relationships (to_id, type);
+
+        -- rowid = nodes.rowid; 'main' holds id and current name, 'other' former names and aliases
+        CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (main, other, tokenize = 'unicode61 remove_diacritics 2');
+        """;
+}
