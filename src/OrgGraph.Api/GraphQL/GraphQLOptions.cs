@@ -13,10 +13,10 @@ public sealed class GraphQLOptions
 
     /// <summary>
     /// Largest estimated cost of a query (each field 1, list fields multiplied by their <c>first</c> argument or 5).
-    /// Introspection fields cost nothing, so schema tools always work. Default 10,000.
+    /// Introspection fields cost nothing, so schema tools always work. Default 15,000 (20,000 aliased fields are refused).
     /// </summary>
     [Range(1, 10_000_000)]
-    public int MaxComplexity { get; set; } = 10_000;
+    public int MaxComplexity { get; set; } = 15_000;
 
     /// <summary>Time a query may run before it is cancelled (the cancellation reaches the store). Default 10 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]

@@ -40,7 +40,12 @@ public sealed class CsvImporter(IGraphStore store)
         ReadFacts(Table(directory, "aliases.csv", ["node_id", "alias", "scheme", "sources"], ["node_id", "alias", "scheme", "sources", .. DateColumns], problems), NodeFactKind.Alias, "alias", facts);
         var relationships = ReadRelationships(Table(directory, "relationships.csv", ["type", "from", "to", "sources"], RelationshipColumns, problems));
 
-        await CheckReferencesAsync(sources, nodes, facts, relationships, cancellationToken);
+        // A file that could not be read at all would make every reference to it look dangling: report only the file.
+        if (!problems.Any(p => p.Line <= 1 || p.Field is null))
+        {
+            await CheckReferencesAsync(sources, nodes, facts, relationships, cancellationToken);
+        }
+
         if (problems.Count > 0)
         {
             throw new ImportException(problems.Take(MaxProblems).ToList());
@@ -84,7 +89,7 @@ public sealed class CsvImporter(IGraphStore store)
         {
             var source = new Source
             {
-                Id = table.RequiredText(row, "id"),
+                Id = table.Key(row, "id"),
                 Title = table.RequiredText(row, "title"),
                 Publisher = table.Text(row, "publisher"),
                 Url = table.Text(row, "url"),
@@ -117,7 +122,7 @@ public sealed class CsvImporter(IGraphStore store)
             var (from, to) = table.Period(row);
             var node = new Node
             {
-                Id = table.RequiredText(row, "id"),
+                Id = table.Key(row, "id"),
                 Name = table.RequiredText(row, "name"),
                 Kind = table.Enum<OrgKind>(row, "kind"),
                 Sector = table.Enum<Sector>(row, "sector"),
@@ -151,13 +156,13 @@ public sealed class CsvImporter(IGraphStore store)
             var (from, to) = table.Period(row);
             var value = new DatedValue
             {
-                Value = table.RequiredText(row, valueColumn),
+                Value = kind == NodeFactKind.Alias ? table.Key(row, valueColumn) : table.RequiredText(row, valueColumn),
                 Scheme = kind == NodeFactKind.Alias ? table.Enum<AliasScheme>(row, "scheme") : null,
                 ValidFrom = from,
                 ValidTo = to,
                 SourceIds = table.SourceIds(row),
             };
-            facts.Add((table, row, table.RequiredText(row, "node_id"), kind, value));
+            facts.Add((table, row, table.Key(row, "node_id"), kind, value));
         }
     }
 
@@ -176,8 +181,8 @@ public sealed class CsvImporter(IGraphStore store)
             var relationship = new Relationship
             {
                 Type = table.Enum<RelationshipType>(row, "type"),
-                From = table.RequiredText(row, "from"),
-                To = table.RequiredText(row, "to"),
+                From = table.Key(row, "from"),
+                To = table.Key(row, "to"),
                 ValidFrom = from,
                 ValidTo = to,
                 Confidence = table.Enum<Confidence>(row, "confidence", Confidence.Official),

@@ -14,7 +14,9 @@ internal static class CsvReader
     /// <summary>Reads every record; throws <see cref="CsvFormatException"/> on malformed quoting or invalid UTF-8.</summary>
     public static IEnumerable<CsvRecord> Read(Stream stream, string fileName)
     {
-        var decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        // Invalid bytes decode to U+FFFD, which the loop reports at its own line and column (a throwing
+        // decoder would fail a whole buffer ahead of the position being parsed).
+        var decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
         using var reader = new StreamReader(stream, decoder, detectEncodingFromByteOrderMarks: true);
         var line = 1;
         var recordLine = 1;
@@ -27,17 +29,13 @@ internal static class CsvReader
 
         while (true)
         {
-            int c;
-            try
+            var c = reader.Read();
+            column++;
+            if (c == '\uFFFD')
             {
-                c = reader.Read();
-            }
-            catch (DecoderFallbackException)
-            {
-                throw new CsvFormatException(fileName, line, column + 1, "the file is not valid UTF-8");
+                throw new CsvFormatException(fileName, line, column, "not valid UTF-8 (save the file as UTF-8; Windows-1252 and Latin-1 are not read)");
             }
 
-            column++;
             if (inQuotes)
             {
                 if (c == -1)

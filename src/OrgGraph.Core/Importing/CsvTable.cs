@@ -103,9 +103,16 @@ internal sealed class CsvTable
             return "";
         }
 
+        return value;
+    }
+
+    /// <summary>A required id or code: no control characters (names and titles may hold quoted newlines).</summary>
+    public string Key(CsvRecord row, string column)
+    {
+        var value = RequiredText(row, column);
         if (value.Any(char.IsControl))
         {
-            Problem(row, column, "control characters are not allowed");
+            Problem(row, column, "control characters are not allowed in ids and codes");
         }
 
         return value;

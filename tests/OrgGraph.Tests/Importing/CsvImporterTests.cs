@@ -151,6 +151,7 @@ public sealed class CsvImporterTests : IDisposable
 
         Assert.Equal("nodes.csv", problem.File);
         Assert.Contains("not valid UTF-8", problem.Reason);
+        Assert.Equal(File.ReadAllLines(path).Length, problem.Line);
     }
 
     [Fact]

@@ -67,9 +67,9 @@ internal sealed class OrganisationType : ObjectGraphType<Node>
         Field<NonNullGraphType<RelationshipConnectionType>>("relationships")
             .Description("Relationships touching this organisation, ordered by type, start date and the other end's id.")
             .Argument<ListGraphType<NonNullGraphType<RelationshipTypeType>>>("types", "Only these types.")
-            .Argument<DirectionType>("direction", "OUTGOING (from this organisation), INCOMING (to it) or BOTH (default).")
+            .Argument<DirectionType>("direction", "OUTGOING (from this organisation), INCOMING (to it) or BOTH.", a => a.DefaultValue = Direction.Both)
             .Argument<IsoDateGraphType>("asOf", "Only relationships valid on this date.")
-            .Argument<IntGraphType>("first", "Page size (default 100).")
+            .Argument<IntGraphType>("first", "Page size.", a => a.DefaultValue = 100)
             .Argument<StringGraphType>("after", "Cursor after which the page starts.")
             .Resolve(c =>
             {

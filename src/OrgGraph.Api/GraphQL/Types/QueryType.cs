@@ -30,7 +30,7 @@ internal sealed class QueryType : ObjectGraphType
             .Argument<IdGraphType>("within", "Only organisations transitively PART_OF this one (id or alias). With `asOf`, through links valid on that date; without it, through any link ever.")
             .Argument<IsoDateGraphType>("asOf", "Only organisations valid (open) on this date.")
             .Argument<StringGraphType>("nameContains", "Only names containing this text (case-insensitive).")
-            .Argument<IntGraphType>("first", "Page size (default 50).")
+            .Argument<IntGraphType>("first", "Page size.", a => a.DefaultValue = 50)
             .Argument<StringGraphType>("after", "Cursor after which the page starts.")
             .ResolveAsync(async c =>
             {
@@ -58,7 +58,7 @@ internal sealed class QueryType : ObjectGraphType
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<OrganisationType>>>>("search")
             .Description("Organisations whose name, former names, id or aliases match the words of `text` (each word as a prefix), best first; an exact id or alias comes first.")
             .Argument<NonNullGraphType<StringGraphType>>("text", "Words or a code, e.g. \"nottingham ics\" or \"E38000130\".")
-            .Argument<IntGraphType>("first", "Most results to return (default 20).")
+            .Argument<IntGraphType>("first", "Most results to return.", a => a.DefaultValue = 20)
             .ResolveAsync(async c =>
             {
                 var text = c.GetArgument<string>("text");
