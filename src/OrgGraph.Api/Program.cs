@@ -24,6 +24,7 @@ builder.Services.AddSerilog((services, log) => log
 builder.Services.AddOptions<SqliteOptions>().BindConfiguration(SqliteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<IGraphStore>(sp => new SqliteGraphStore(sp.GetRequiredService<IOptions<SqliteOptions>>().Value));
 builder.Services.AddSingleton<CsvImporter>();
+builder.Services.AddSingleton<GraphImporter>();
 
 // Seed an empty store from seed/ in the background; /readyz turns healthy when done.
 builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);

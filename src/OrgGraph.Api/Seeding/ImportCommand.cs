@@ -3,7 +3,7 @@ using OrgGraph.Storage;
 
 namespace OrgGraph.Api.Seeding;
 
-/// <summary><c>import DIR</c>: loads a directory of CSV files (docs/csv-format.md) into the configured store.</summary>
+/// <summary><c>import DIR</c>: loads a seed directory (manifest of official files) or a directory of CSV files (docs/csv-format.md) into the configured store.</summary>
 internal static class ImportCommand
 {
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, CancellationToken cancellationToken)
@@ -18,7 +18,13 @@ internal static class ImportCommand
         await store.InitializeAsync(cancellationToken);
         try
         {
-            var counts = await services.GetRequiredService<CsvImporter>().ImportAsync(args[0], cancellationToken);
+            var (counts, report) = await services.GetRequiredService<GraphImporter>().ImportAsync(args[0], cancellationToken);
+            if (report.Notes.Count > 0)
+            {
+                Console.WriteLine($"Import report ({report.Notes.Count} notes: where the files disagree, leave gaps, or facts were derived):");
+                Console.WriteLine(report);
+            }
+
             Console.WriteLine($"Imported {counts.Nodes} nodes, {counts.Relationships} relationships, {counts.NodeFacts} names/roles/aliases and {counts.Sources} sources from {args[0]}.");
             return 0;
         }

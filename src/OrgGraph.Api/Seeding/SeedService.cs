@@ -9,7 +9,7 @@ namespace OrgGraph.Api.Seeding;
 /// Creates the schema and, when the store is empty, loads the seed with the same importer users run.
 /// Runs in the background so liveness answers at once; readiness waits for it.
 /// </summary>
-internal sealed class SeedService(IGraphStore store, CsvImporter importer, IOptions<SeedOptions> options, ILogger<SeedService> logger)
+internal sealed class SeedService(IGraphStore store, GraphImporter importer, IOptions<SeedOptions> options, ILogger<SeedService> logger)
     : BackgroundService, IHealthCheck
 {
     private volatile bool _ready;
@@ -25,10 +25,15 @@ internal sealed class SeedService(IGraphStore store, CsvImporter importer, IOpti
             {
                 _state = "seeding";
                 var started = TimeProvider.System.GetTimestamp();
-                var imported = await importer.ImportAsync(options.Value.Path, stoppingToken);
-                logger.LogInformation("Seeded {Nodes} nodes, {Relationships} relationships, {Facts} names/roles/aliases and {Sources} sources from {SeedPath} in {ElapsedMs:0} ms",
+                var (imported, report) = await importer.ImportAsync(options.Value.Path, stoppingToken);
+                foreach (var note in report.Notes)
+                {
+                    logger.LogDebug("Seed import note: {Note}", note);
+                }
+
+                logger.LogInformation("Seeded {Nodes} nodes, {Relationships} relationships, {Facts} names/roles/aliases and {Sources} sources from {SeedPath} in {ElapsedMs:0} ms ({Notes} import notes at Debug level)",
                     imported.Nodes, imported.Relationships, imported.NodeFacts, imported.Sources, options.Value.Path,
-                    TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
+                    TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, report.Notes.Count);
             }
             else
             {

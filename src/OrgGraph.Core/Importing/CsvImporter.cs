@@ -23,8 +23,11 @@ public sealed class CsvImporter(IGraphStore store)
         return await store.UpsertAsync(batch, cancellationToken);
     }
 
-    /// <summary>Reads and validates a directory without writing; throws <see cref="ImportException"/> listing the problems.</summary>
-    public async Task<GraphBatch> ReadAsync(string directory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and validates a directory without writing; throws <see cref="ImportException"/> listing the problems.
+    /// References may point into <paramref name="alongside"/>, a batch to be written in the same transaction.
+    /// </summary>
+    public async Task<GraphBatch> ReadAsync(string directory, CancellationToken cancellationToken, GraphBatch? alongside = null)
     {
         if (!Directory.Exists(directory))
         {
@@ -43,7 +46,7 @@ public sealed class CsvImporter(IGraphStore store)
         // A file that could not be read at all would make every reference to it look dangling: report only the file.
         if (!problems.Any(p => p.Line <= 1 || p.Field is null))
         {
-            await CheckReferencesAsync(sources, nodes, facts, relationships, cancellationToken);
+            await CheckReferencesAsync(sources, nodes, facts, relationships, alongside, cancellationToken);
         }
 
         if (problems.Count > 0)
@@ -207,10 +210,10 @@ public sealed class CsvImporter(IGraphStore store)
 
     private async Task CheckReferencesAsync(List<Located<Source>> sources, List<Located<Node>> nodes,
         List<(CsvTable Table, CsvRecord Row, string NodeId, NodeFactKind Kind, DatedValue Value)> facts,
-        List<Located<Relationship>> relationships, CancellationToken cancellationToken)
+        List<Located<Relationship>> relationships, GraphBatch? alongside, CancellationToken cancellationToken)
     {
-        var sourceIds = sources.Select(s => s.Value.Id).ToHashSet(StringComparer.Ordinal);
-        var nodeIds = nodes.Select(n => n.Value.Id).ToHashSet(StringComparer.Ordinal);
+        var sourceIds = sources.Select(s => s.Value.Id).Concat(alongside?.Sources.Select(s => s.Id) ?? []).ToHashSet(StringComparer.Ordinal);
+        var nodeIds = nodes.Select(n => n.Value.Id).Concat(alongside?.Nodes.Select(n => n.Id) ?? []).ToHashSet(StringComparer.Ordinal);
 
         var citedSources = nodes.SelectMany(n => n.Value.SourceIds)
             .Concat(facts.SelectMany(f => f.Value.SourceIds))

@@ -1,0 +1,84 @@
+using OrgGraph.Importing.Official;
+using OrgGraph.Model;
+using OrgGraph.Storage;
+
+namespace OrgGraph.Importing;
+
+/// <summary>What an import wrote, and what it noticed on the way.</summary>
+public sealed record ImportResult(ImportCounts Counts, ImportReport Report);
+
+/// <summary>
+/// The one import users and seeding run. A directory with a <c>manifest.csv</c> holds official files in their
+/// published formats (each read by the reader the manifest names, at the date it gives) and, optionally, a
+/// <c>curated/</c> directory in the project's CSV format; any other directory is read as the project's CSV
+/// format (docs/csv-format.md). Everything is checked first and written in one transaction, or not at all.
+/// </summary>
+public sealed class GraphImporter(IGraphStore store, CsvImporter csv)
+{
+    public const string CuratedDirectory = "curated";
+
+    private readonly IReadOnlyList<IOfficialReader> _readers = OfficialReaders.All();
+
+    public async Task<ImportResult> ImportAsync(string directory, CancellationToken cancellationToken)
+    {
+        var (batch, report) = await ReadAsync(directory, cancellationToken);
+        return new ImportResult(await store.UpsertAsync(batch, cancellationToken), report);
+    }
+
+    public async Task<(GraphBatch Batch, ImportReport Report)> ReadAsync(string directory, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Combine(directory, Manifest.FileName)))
+        {
+            return (await csv.ReadAsync(directory, cancellationToken), new ImportReport());
+        }
+
+        var problems = new List<ImportProblem>();
+        var formats = _readers.SelectMany(r => r.Formats.Select(f => (Format: f, Reader: r))).ToDictionary(p => p.Format, p => p.Reader, StringComparer.Ordinal);
+        var entries = Manifest.Read(directory, formats.Keys.ToHashSet(), problems);
+        if (problems.Count > 0)
+        {
+            throw new ImportException(problems);
+        }
+
+        var observations = new Observations();
+        foreach (var entry in entries)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            formats[entry.Format].Read(entry, Path.Combine(directory, entry.File), observations, problems);
+        }
+
+        foreach (var reader in _readers.OfType<IDeferredReader>())
+        {
+            reader.Complete(observations);
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ImportException(problems.Take(CsvImporter.MaxProblems).ToList());
+        }
+
+        var official = observations.Build();
+        official = official with { Relationships = [.. official.Relationships, .. MergerDeriver.Derive(observations, official)] };
+        var curatedDirectory = Path.Combine(directory, CuratedDirectory);
+        if (!Directory.Exists(curatedDirectory))
+        {
+            return (official, observations.Report);
+        }
+
+        var curated = await csv.ReadAsync(curatedDirectory, cancellationToken, alongside: official);
+        return (Combine(official, curated), observations.Report);
+    }
+
+    /// <summary>Curated rows come second, so a curated fact refines an official one with the same key.</summary>
+    private static GraphBatch Combine(GraphBatch official, GraphBatch curated)
+    {
+        var curatedIds = curated.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        return new GraphBatch
+        {
+            Sources = [.. official.Sources, .. curated.Sources],
+            Nodes = [.. official.Nodes.Where(n => !curatedIds.Contains(n.Id)), .. curated.Nodes],
+            NodeFacts = [.. official.NodeFacts, .. curated.NodeFacts],
+            Relationships = [.. official.Relationships, .. curated.Relationships],
+        };
+    }
+}

@@ -1,0 +1,13 @@
+namespace OrgGraph.Importing.Official;
+
+/// <summary>A reader that finishes its work once every file has been read (e.g. matching names across files).</summary>
+internal interface IDeferredReader
+{
+    void Complete(Observations observations);
+}
+
+internal static class OfficialReaders
+{
+    /// <summary>One instance of each reader per import (deferred readers keep state between files).</summary>
+    public static IReadOnlyList<IOfficialReader> All() => [new OnsLookupReader()];
+}
