@@ -62,11 +62,27 @@ public sealed class GraphImporter(IGraphStore store, CsvImporter csv)
         var curatedDirectory = Path.Combine(directory, CuratedDirectory);
         if (!Directory.Exists(curatedDirectory))
         {
-            return (official, observations.Report);
+            return (DropDangling(official, observations.Report), observations.Report);
         }
 
         var curated = await csv.ReadAsync(curatedDirectory, cancellationToken, alongside: official);
-        return (Combine(official, curated), observations.Report);
+        return (DropDangling(Combine(official, curated), observations.Report), observations.Report);
+    }
+
+    /// <summary>
+    /// A relationship an official file states about an organisation no file describes (an IAPT provider no
+    /// source classifies) cannot be kept; each is reported rather than failing the whole import.
+    /// </summary>
+    private static GraphBatch DropDangling(GraphBatch batch, ImportReport report)
+    {
+        var ids = batch.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var dangling = batch.Relationships.Where(r => !ids.Contains(r.From) || !ids.Contains(r.To)).ToList();
+        foreach (var group in dangling.GroupBy(r => ids.Contains(r.From) ? r.To : r.From).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            report.Note($"'{group.Key}' is named by {group.Count()} {EnumNames.ToWire(group.First().Type)} relationship(s) (e.g. from {group.First().SourceIds.FirstOrDefault()}) but no file or curated row describes it; left out");
+        }
+
+        return dangling.Count == 0 ? batch : batch with { Relationships = batch.Relationships.Except(dangling).ToList() };
     }
 
     /// <summary>Curated rows come second, so a curated fact refines an official one with the same key.</summary>

@@ -5,7 +5,10 @@ using OrgGraph.Tests.Support;
 
 namespace OrgGraph.Tests.Importing;
 
-/// <summary>The importer on the real seed files, and on copies of them with one fault each.</summary>
+/// <summary>
+/// The CSV importer on a real slice in the project's format (Fixtures/midlands, built from the official files),
+/// and on copies of it with one fault each.
+/// </summary>
 public sealed class CsvImporterTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("orggraph-import-").FullName;
@@ -17,7 +20,7 @@ public sealed class CsvImporterTests : IDisposable
         _store = new SqliteGraphStore(new SqliteOptions { Path = Path.Combine(_work, "store.db") });
         _store.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
         _importer = new CsvImporter(_store);
-        foreach (var file in Directory.GetFiles(Repo.Seed, "*.csv"))
+        foreach (var file in Directory.GetFiles(Repo.Fixture("midlands"), "*.csv"))
         {
             File.Copy(file, Path.Combine(SeedCopy, Path.GetFileName(file)));
         }
@@ -26,7 +29,7 @@ public sealed class CsvImporterTests : IDisposable
     private string SeedCopy => Directory.CreateDirectory(Path.Combine(_work, "seed")).FullName;
 
     [Fact]
-    public async Task Import_RealSeed_WritesEverythingAndIsIdempotent()
+    public async Task Import_RealSlice_WritesEverythingAndIsIdempotent()
     {
         var first = await _importer.ImportAsync(SeedCopy, CancellationToken.None);
         var counts = await _store.CountAsync(CancellationToken.None);

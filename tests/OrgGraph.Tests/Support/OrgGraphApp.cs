@@ -107,14 +107,42 @@ public static class GraphQLClient
     public static string? Code(this JsonNode error) => error["extensions"]?["code"]?.GetValue<string>();
 }
 
-/// <summary>One seeded app shared by the read-only tests of a class.</summary>
+/// <summary>
+/// One seeded app shared by the read-only tests of a class. The seed is imported once per test run, by a
+/// real app, into a template database; each fixture starts from a copy of it, so classes stay independent.
+/// </summary>
 public sealed class SeededApp : IAsyncLifetime
 {
+    private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);
+
     public OrgGraphApp App { get; } = new();
 
     public HttpClient Client { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Client = await App.ReadyClientAsync();
+    public async Task InitializeAsync()
+    {
+        File.Copy(await Template.Value, App.DatabasePath);
+        Client = await App.ReadyClientAsync();
+    }
+
+    private static async Task<string> CreateTemplateAsync()
+    {
+        var seeding = new OrgGraphApp();
+        await using (seeding)
+        {
+            await seeding.ReadyClientAsync();
+            var template = Path.Combine(Path.GetTempPath(), $"orggraph-template-{Environment.ProcessId}.db");
+            await using var source = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={seeding.DatabasePath}");
+            await source.OpenAsync();
+            await using var command = source.CreateCommand();
+            command.CommandText = "VACUUM INTO $path";
+            command.Parameters.AddWithValue("$path", template);
+            File.Delete(template);
+            await command.ExecuteNonQueryAsync();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(template);
+            return template;
+        }
+    }
 
     public async Task DisposeAsync() => await App.DisposeAsync();
 }
@@ -125,6 +153,8 @@ public static class Repo
     public static string Root { get; } = FindRoot();
 
     public static string Seed => Path.Combine(AppContext.BaseDirectory, "seed");
+
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
 
     private static string FindRoot()
     {

@@ -9,5 +9,9 @@ internal interface IDeferredReader
 internal static class OfficialReaders
 {
     /// <summary>One instance of each reader per import (deferred readers keep state between files).</summary>
-    public static IReadOnlyList<IOfficialReader> All() => [new OnsLookupReader()];
+    public static IReadOnlyList<IOfficialReader> All() =>
+    [
+        new OnsLookupReader(), new OdsReader(), new GpPracticeMapReader(),
+        new IcbPartnersReader(), new CsuListReader(), new IaptPairsReader(),
+    ];
 }
