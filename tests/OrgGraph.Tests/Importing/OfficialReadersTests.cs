@@ -31,8 +31,8 @@ public sealed class OfficialReadersTests : IDisposable
         Assert.Equal((OrgKind.Trust, Sector.Public), (trust.Kind, trust.Sector));
         Assert.Equal(new DateOnly(2017, 10, 1), trust.Opened);
         Assert.Null(trust.Closed);
-        Assert.True(trust.Properties["foundationTrust"]!.GetValue<bool>());
-        Assert.Equal("M13 9WL", trust.Properties["postcode"]!.GetValue<string>());
+        Assert.True(trust.Properties["foundationTrust"].Value!.GetValue<bool>());
+        Assert.Equal("M13 9WL", trust.Properties["postcode"].Value!.GetValue<string>());
 
         var batch = BuildWith(OdsRows("etr_2025-12.csv").Select(r => r[3]));
         var parent = Assert.Single(batch.Relationships, r => r.From == "R0A");
@@ -51,7 +51,7 @@ public sealed class OfficialReadersTests : IDisposable
         var open = rows.Where(r => r[11] == "").ToList();
         Assert.Equal(205, open.Count);
         Assert.Equal(140, open.Count(r => r[1].EndsWith("NHS FOUNDATION TRUST", StringComparison.Ordinal)));
-        Assert.Equal(140, open.Count(r => _obs.Entities[r[0]].Properties["foundationTrust"]!.GetValue<bool>()));
+        Assert.Equal(140, open.Count(r => _obs.Entities[r[0]].Properties["foundationTrust"].Value!.GetValue<bool>()));
 
         var expected = open.Where(r => r[3] is not ("" or "Q99")).Select(r => (r[0], r[3])).Order().ToList();
         Assert.Equal(expected, batch.Relationships.Where(r => r.Type == RelationshipType.PartOf).Select(r => (r.From, r.To)).Order().ToList());
@@ -123,9 +123,9 @@ public sealed class OfficialReadersTests : IDisposable
         Assert.Contains(("00L", "QHM"), ccgParents);
 
         // A sub-ICB reporting entity reports to its ICB; a commissioning hub's column 4 is its office's address.
-        Assert.Equal("RO327", _obs.Entities["A4R1E"].Properties["odsRole"]!.GetValue<string>());
+        Assert.Equal("RO327", _obs.Entities["A4R1E"].Properties["odsRole"].Value!.GetValue<string>());
         Assert.Contains(batch.Relationships, r => r.From == "A4R1E" && r.To == "QMF" && r.Type == RelationshipType.PartOf);
-        Assert.Equal("RO218", _obs.Entities["13Q"].Properties["odsRole"]!.GetValue<string>());
+        Assert.Equal("RO218", _obs.Entities["13Q"].Properties["odsRole"].Value!.GetValue<string>());
         Assert.DoesNotContain(batch.Relationships, r => r.From == "13Q");
         Assert.Equal(37, batch.Relationships.Count(r => _obs.Entities[r.From].Kind == OrgKind.Other));
     }
@@ -147,8 +147,8 @@ public sealed class OfficialReadersTests : IDisposable
         Assert.Equal(rows.Count(r => r[12] is "A" or "D"), commissioned.Count);
         var densham = Assert.Single(commissioned, r => r.From == "A81001");
         Assert.Equal(("00K", new DateOnly(2013, 4, 1)), (densham.To, densham.ValidFrom));
-        Assert.Equal("A", _obs.Entities["A81001"].Properties["status"]!.GetValue<string>());
-        Assert.Equal("TS18 1HU", _obs.Entities["A81001"].Properties["postcode"]!.GetValue<string>());
+        Assert.Equal("A", _obs.Entities["A81001"].Properties["status"].Value!.GetValue<string>());
+        Assert.Equal("TS18 1HU", _obs.Entities["A81001"].Properties["postcode"].Value!.GetValue<string>());
 
         // Victoria Medical Practice closed in 2017: its commissioner is as at closure, so it is not read.
         Assert.Equal(new DateOnly(2017, 10, 31), _obs.Entities["A81003"].Closed);

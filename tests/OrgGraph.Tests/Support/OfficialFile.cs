@@ -12,4 +12,11 @@ public static class OfficialFile
         var header = records[0].Fields;
         return records.Skip(1).Select(r => header.Select((h, i) => (h, v: r.Fields[i])).ToDictionary(p => p.h, p => p.v)).ToList();
     }
+
+    /// <summary>The rows of a headerless ODS extract, as fields by position.</summary>
+    public static List<IReadOnlyList<string>> ReadHeadless(string name)
+    {
+        using var stream = File.OpenRead(Path.Combine(Repo.Seed, "official", name));
+        return CsvReader.Read(stream, name).Select(r => r.Fields).ToList();
+    }
 }

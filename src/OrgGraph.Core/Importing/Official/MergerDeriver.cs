@@ -120,7 +120,7 @@ internal static class MergerDeriver
             .Where(f => f.Kind == NodeFactKind.Role && f.Value.Value == "CCG" && f.Value.ValidTo == IcbDay.AddDays(-1))
             .Select(f => f.NodeId).ToHashSet(StringComparer.Ordinal);
         return batch.Relationships
-            .Where(r => r.Type == RelationshipType.PartOf && r.ValidFrom == IcbDay && ccgRoleEnded.Contains(r.From) && nodes.GetValueOrDefault(r.To)?.Kind == OrgKind.Ics)
+            .Where(r => r.Type == RelationshipType.PartOf && r.ValidFrom <= IcbDay && (r.ValidTo is null || r.ValidTo >= IcbDay) && ccgRoleEnded.Contains(r.From) && nodes.GetValueOrDefault(r.To)?.Kind == OrgKind.Ics)
             .Select(r => Succession(r.From, r.To, IcbDay, r.SourceIds, new
             {
                 basis = $"on {IcbDay:yyyy-MM-dd} the ICB took over the CCG's statutory functions; {r.From} continued as a sub-ICB location of {r.To}",

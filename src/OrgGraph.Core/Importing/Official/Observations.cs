@@ -56,7 +56,7 @@ public sealed class Observations
         {
             foreach (var (key, value) in JsonSerializer.SerializeToNode(properties)!.AsObject())
             {
-                entity.Properties[key] = value?.DeepClone();
+                entity.SetProperty(key, value, file.Describes);
             }
         }
     }
@@ -128,9 +128,6 @@ public sealed class Observations
         return _facts.Where(f => f.Key.Series == key).SelectMany(f => f.Value.Dates.Select(d => (f.Key.Key, f.Key.Value, d, (IReadOnlySet<string>)f.Value.Sources)));
     }
 
-    /// <summary>Marks a file as part of a series even when it has no row for it (so facts missing from it end).</summary>
-    public void Covers(ManifestEntry file, string series) => SeriesDates(series).Add(file.Describes);
-
     /// <summary>Turns the snapshots into a batch of dated, sourced facts.</summary>
     public GraphBatch Build()
     {
@@ -161,14 +158,40 @@ public sealed class Observations
             .ToList();
 
         var entities = _entities.Values.GroupBy(e => Resolve(e.Id)).ToDictionary(g => g.Key, g => Merge(g.Key, g), StringComparer.Ordinal);
-        // Without ODS dates, an organisation that stops appearing in its series closed when its last name did.
-        foreach (var (id, entity) in entities.Where(e => e.Value.DatesDate == DateOnly.MinValue))
+        // An organisation that stops appearing in its series closed when its last name did, unless ODS dates
+        // from a file at least as new say otherwise (a practice open in 2019 but absent from the 2022 map).
+        var nameEnds = runs.Where(r => r.Series.EndsWith("|name", StringComparison.Ordinal))
+            .GroupBy(r => r.Key)
+            .Where(g => g.All(r => r.To is not null))
+            .ToDictionary(g => g.Key, g => g.Max(r => r.To)!.Value, StringComparer.Ordinal);
+        var inferred = new Dictionary<OrgKind, int>();
+        foreach (var (id, entity) in entities)
         {
-            var nameRuns = runs.Where(r => r.Key == id && r.Series.EndsWith("|name", StringComparison.Ordinal)).ToList();
-            if (nameRuns.Count > 0 && nameRuns.All(r => r.To is not null))
+            if (nameEnds.TryGetValue(id, out var lastDay) && entity.DatesDate <= lastDay && (entity.Closed is null || entity.Closed > lastDay))
             {
-                entity.Closed = nameRuns.Max(r => r.To);
+                if (entity.DatesDate != DateOnly.MinValue)
+                {
+                    inferred[entity.Kind] = inferred.GetValueOrDefault(entity.Kind) + 1;
+                }
+
+                entity.Closed = lastDay;
             }
+        }
+
+        // Likewise, without ODS dates, one that first appears after the first file of its series opened then
+        // (the STPs of 2020 that replaced the two Surrey and Sussex STPs of 2019).
+        foreach (var group in runs.Where(r => r.Series.EndsWith("|name", StringComparison.Ordinal) && r.From is not null).GroupBy(r => r.Key))
+        {
+            var first = group.MinBy(r => r.From)!;
+            if (entities.TryGetValue(group.Key, out var entity) && entity.DatesDate == DateOnly.MinValue && first.From > _seriesDates[first.Series].Min)
+            {
+                entity.Opened = first.From;
+            }
+        }
+
+        foreach (var (kind, count) in inferred)
+        {
+            Report.Note($"{count} {EnumNames.ToWire(kind)} organisation(s) shown open by the file that gives their ODS dates are missing from a later file of their series; taken as closed the day before that file");
         }
 
         var nodeFacts = new List<(string, NodeFactKind, DatedValue)>();
@@ -228,7 +251,7 @@ public sealed class Observations
             ValidFrom = e.Opened,
             ValidTo = e.Closed,
             SourceIds = [.. e.Sources.Order()],
-            Properties = e.Properties.ToJsonString(),
+            Properties = e.PropertiesJson(),
         }).ToList();
 
         return new GraphBatch
@@ -290,9 +313,9 @@ public sealed class Observations
                 (merged.LastName, merged.NameDate) = (part.LastName, part.NameDate);
             }
 
-            foreach (var (key, value) in part.Properties)
+            foreach (var (key, (value, date)) in part.Properties)
             {
-                merged.Properties[key] = value?.DeepClone();
+                merged.SetProperty(key, value, date);
             }
         }
 
@@ -398,7 +421,18 @@ public sealed class Observations
         public DateOnly DatesDate { get; set; } = DateOnly.MinValue;
         public string? LastName { get; set; }
         public DateOnly NameDate { get; set; } = DateOnly.MinValue;
-        public JsonObject Properties { get; } = [];
+        /// <summary>Each property with the date of the file that gave it: the newest file wins, whatever the reading order.</summary>
+        public Dictionary<string, (JsonNode? Value, DateOnly Date)> Properties { get; } = new(StringComparer.Ordinal);
+
+        public void SetProperty(string key, JsonNode? value, DateOnly date)
+        {
+            if (!Properties.TryGetValue(key, out var current) || date >= current.Date)
+            {
+                Properties[key] = (value?.DeepClone(), date);
+            }
+        }
+
+        public string PropertiesJson() => new JsonObject(Properties.Select(p => KeyValuePair.Create(p.Key, p.Value.Value?.DeepClone()))).ToJsonString();
         public HashSet<string> Sources { get; } = new(StringComparer.Ordinal);
     }
 
