@@ -25,6 +25,8 @@ internal sealed class ClientError : ExecutionError
     public static ClientError LimitExceeded(string argument, int value, int limit) =>
         new(ErrorCodes.LimitExceeded, $"Argument '{argument}' is {value}; the limit is {limit}.");
 
+    public static ClientError Limit(string message) => new(ErrorCodes.LimitExceeded, message);
+
     public static ClientError Timeout(TimeSpan limit) =>
         new(ErrorCodes.Timeout, $"The query did not finish within the {limit.TotalSeconds:0.#} s limit and was cancelled.");
 }

@@ -29,4 +29,16 @@ public sealed class GraphQLOptions
     /// <summary>Largest <c>first</c> for <c>search</c>. Default 100.</summary>
     [Range(1, 10_000)]
     public int MaxSearchResults { get; set; } = 100;
+
+    /// <summary>Largest <c>maxHops</c> of a path query. Default 10.</summary>
+    [Range(1, 20)]
+    public int MaxHops { get; set; } = 10;
+
+    /// <summary>Largest <c>first</c> of a path query. Default 100.</summary>
+    [Range(1, 1_000)]
+    public int MaxPathResults { get; set; } = 100;
+
+    /// <summary>Time a path query may run before it is cancelled (the cancellation reaches the traversal). Default 2 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    public TimeSpan TraversalTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

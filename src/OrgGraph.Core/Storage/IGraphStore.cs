@@ -44,6 +44,24 @@ public interface IGraphStore
     /// </summary>
     Task<IReadOnlyDictionary<string, IReadOnlyList<Relationship>>> GetRelationshipsAsync(
         IReadOnlyCollection<string> nodeIds, RelationshipFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>Every chain of control ending at a node, from its ultimate controllers (DESIGN.md, control semantics).</summary>
+    Task<IReadOnlyList<GraphPath>> WhoControlsAsync(string id, TraversalQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Everything a node controls, transitively, each with its shortest chain; shortest first.</summary>
+    Task<IReadOnlyList<GraphPath>> ControlledByAsync(string id, TraversalQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Paths from a public body to the first private organisation and on to its ultimate owner; shortest first.</summary>
+    Task<IReadOnlyList<GraphPath>> PrivatisationPathsAsync(string id, TraversalQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The shortest simple paths between two nodes over any relationships, ignoring direction.</summary>
+    Task<IReadOnlyList<GraphPath>> ConnectionsAsync(string from, string to, TraversalQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Predecessors and successors through SUCCEEDED_BY, transitively, both ways.</summary>
+    Task<Lineage> LineageAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Counts by kind within a node (the whole graph when null), and per ICS the providers commissioned by sector.</summary>
+    Task<GraphStats> StatsAsync(string? within, DateOnly? asOf, CancellationToken cancellationToken);
 }
 
 /// <summary>Which nodes <see cref="IGraphStore.FindNodesAsync"/> returns.</summary>

@@ -70,6 +70,8 @@ internal sealed class QueryType : ObjectGraphType
                 var first = c.First(20, c.Limits().MaxSearchResults);
                 return await c.Store().SearchAsync(text, first, c.CancellationToken);
             });
+
+        InvestigationFields.Add(this);
     }
 
     private static async Task<string?> ResolveIdAsync(IResolveFieldContext context, string idOrAlias) =>

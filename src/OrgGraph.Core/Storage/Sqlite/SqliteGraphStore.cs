@@ -55,6 +55,8 @@ public sealed partial class SqliteGraphStore : IGraphStore
             var touched = batch.Nodes.Select(n => n.Id).Concat(batch.NodeFacts.Select(f => f.NodeId)).Distinct().ToList();
             await RefreshSearchAsync(connection, transaction, touched, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            Interlocked.Increment(ref _version);
+            Volatile.Write(ref _index, null);
             return new ImportCounts(batch.Sources.Count, batch.Nodes.Count, batch.NodeFacts.Count, batch.Relationships.Count);
         }
         finally
