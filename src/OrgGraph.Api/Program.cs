@@ -6,9 +6,8 @@ using OrgGraph.Api.GraphQL;
 using OrgGraph.Api.GraphQL.Loading;
 using OrgGraph.Api.Http;
 using OrgGraph.Api.Seeding;
+using OrgGraph.Api.Storage;
 using OrgGraph.Importing;
-using OrgGraph.Storage;
-using OrgGraph.Storage.Sqlite;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,9 +19,8 @@ builder.Services.AddSerilog((services, log) => log
     .Enrich.FromLogContext()
     .WriteTo.Console());
 
-// The embedded store: one SQLite file (Storage:Sqlite:Path).
-builder.Services.AddOptions<SqliteOptions>().BindConfiguration(SqliteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddSingleton<IGraphStore>(sp => new SqliteGraphStore(sp.GetRequiredService<IOptions<SqliteOptions>>().Value));
+// The store: embedded SQLite (Storage:Sqlite:Path) by default, or Neo4j over its HTTP Query API (Storage:Provider=neo4j).
+builder.Services.AddGraphStore(builder.Configuration);
 builder.Services.AddSingleton<CsvImporter>();
 builder.Services.AddSingleton<GraphImporter>();
 
@@ -56,6 +54,9 @@ builder.Services.AddGraphQL(graphql => graphql
         context.Context?.RequestServices?.GetRequiredService<ILogger<OrgGraphSchema>>()
             .LogError(context.OriginalException, "Unhandled error in GraphQL execution")));
 
+// Performance (docs/benchmarks.md): a bounded cache of parsed and validated documents (GraphQL:DocumentCache).
+builder.Services.AddGraphQLDocumentCache();
+
 var app = builder.Build();
 
 if (args is ["import", .. var importArgs])
@@ -63,11 +64,19 @@ if (args is ["import", .. var importArgs])
     return await ImportCommand.RunAsync(app.Services, importArgs, CancellationToken.None);
 }
 
+// Exports for Neo4j and graph tools (README, Exports): export --format F --out PATH [--query ...].
+if (args is ["export", .. var exportArgs])
+{
+    return await OrgGraph.Api.Exporting.ExportCommand.RunAsync(app.Services, exportArgs, CancellationToken.None);
+}
+
 app.UseSerilogRequestLogging();
 app.UseStaticFiles();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 app.MapGraphQLHttp("/graphql");
+// Performance (docs/benchmarks.md): /bench/bare, mapped only when Benchmark:BareEndpoint is true.
+app.MapBareBenchmarkEndpoint();
 app.MapGet("/", () => Results.Redirect("/graphql"));
 
 await app.RunAsync();

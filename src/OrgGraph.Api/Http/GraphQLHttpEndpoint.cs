@@ -122,6 +122,8 @@ internal static class GraphQLHttpEndpoint
                 User = http.User,
                 CancellationToken = timeout.Token,
                 ValidationRules = isGet ? [.. DocumentValidator.CoreRules, OnlyQueriesOverGet.Instance] : null,
+                // A document cached from a POST must still be refused over GET if it is not a query.
+                CachedDocumentValidationRules = isGet ? [OnlyQueriesOverGet.Instance] : null,
             });
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)

@@ -8,15 +8,15 @@ namespace OrgGraph.Tests.GraphQL;
 /// The investigative queries on the full seed through HTTP. Expectations come from the curated CSVs and
 /// from an independent breadth-first search over the SQLite file the app serves.
 /// </summary>
-public sealed class InvestigationQueryTests(SeededApp seeded) : IClassFixture<SeededApp>
+public abstract class InvestigationQueryScenarios(IStoreFixture store)
 {
     private const string AtMedics = "CH:05057581";
 
     private const string StepFields = "steps { from { id } to { id } type controlKind direction validFrom validTo confidence sources { url } }";
 
-    private HttpClient Client => seeded.Client;
+    private HttpClient Client => store.Client;
 
-    [Fact]
+    [SkippableFact]
     public async Task WhoControls_AnAtMedicsPractice_GivesItsCommissionerChainAndItsOwnershipChain()
     {
         var practice = AtMedicsPracticesCommissionedIn("QMJ").First();
@@ -33,7 +33,7 @@ public sealed class InvestigationQueryTests(SeededApp seeded) : IClassFixture<Se
         Assert.All(chains.SelectMany(Steps), s => Assert.NotEmpty(s["sources"]!.AsArray()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task WhoControls_FollowsTheChangeOfControlOfOperoseHealth()
     {
         var after = await ChainsAsync("whoControls", AtMedics, "2024-06-01");
@@ -42,7 +42,7 @@ public sealed class InvestigationQueryTests(SeededApp seeded) : IClassFixture<Se
         Assert.Empty(await ChainsAsync("whoControls", AtMedics, "2020-06-01"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task WhoControls_WithoutADate_EveryChainHasACommonPeriodInsideEveryStep()
     {
         var chains = await ChainsAsync("whoControls", AtMedicsPracticesCommissionedIn("QMJ").First(), null);
@@ -62,7 +62,7 @@ public sealed class InvestigationQueryTests(SeededApp seeded) : IClassFixture<Se
         Assert.Contains(chains, c => Ids(c)[0] == "t20-pioneer-midco");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ControlledBy_Centene_ReachesEveryAtMedicsPractice()
     {
         var open = OpenOn("2022-06-01");
@@ -77,7 +77,7 @@ public sealed class InvestigationQueryTests(SeededApp seeded) : IClassFixture<Se
         Assert.All(chains, c => Assert.Equal(4, c!["length"]!.GetValue<int>()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PrivatisationPaths_FromNorthCentralLondon_RunThroughAtMedicsToCentene()
     {
         var practices = AtMedicsPracticesCommissionedIn("QMJ");
@@ -103,7 +103,7 @@ public sealed class InvestigationQueryTests(SeededApp seeded) : IClassFixture<Se
         Assert.Equal(paths.Select(p => p["length"]!.GetValue<int>()).Order(), paths.Select(p => p["length"]!.GetValue<int>()));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("RX1", "RTG", "2023-01-01")]
     [InlineData("centene-corporation", "QT1", null)]
     [InlineData("F83056", "A81001", "2022-06-01")]
@@ -144,7 +144,7 @@ public sealed class InvestigationQueryTests(SeededApp seeded) : IClassFixture<Se
         Assert.Equal(paths.Count, paths.Select(p => string.Join(',', Steps(p).Select(s => s.ToJsonString()))).Distinct().Count());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Lineage_OfNorthWestLondon_HasTheEightCcgsBeforeAndTheIcbAfter()
     {
         var data = await Client.QueryAsync("""
@@ -162,7 +162,7 @@ public sealed class InvestigationQueryTests(SeededApp seeded) : IClassFixture<Se
             brent["lineage"]!["successors"]!.AsArray().Select(s => (s!["organisation"]!["id"]!.GetValue<string>(), s["depth"]!.GetValue<int>())));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Stats_WithinAnIcs_CountItsCcgsAndPracticesAndThePracticesRunByAtMedics()
     {
         var expectedCcgs = OfficialFile.Read("sicbl23_icb23_nhser23_apr2023.csv").Count(r => r["ICB23CDH"] == "QMJ");
@@ -181,7 +181,7 @@ public sealed class InvestigationQueryTests(SeededApp seeded) : IClassFixture<Se
         Assert.Equal(ncl["providers"]!.GetValue<int>(), ncl["bySector"]!.AsArray().Sum(s => s!["count"]!.GetValue<int>()));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("""{ connections(from: "RX1", to: "RTG", maxHops: 11) { length } }""", "LIMIT_EXCEEDED")]
     [InlineData("""{ privatisationPaths(from: "QMJ", first: 101) { length } }""", "LIMIT_EXCEEDED")]
     [InlineData("""{ whoControls(id: "F83056", maxHops: 1) { length } }""", "LIMIT_EXCEEDED")]
@@ -195,18 +195,6 @@ public sealed class InvestigationQueryTests(SeededApp seeded) : IClassFixture<Se
         var (_, errors) = await Client.FailAsync(query);
 
         Assert.Equal(code, errors[0]!.Code());
-    }
-
-    [Fact]
-    public async Task TraversalTimeout_CancelsTheSearchAndSaysSo()
-    {
-        await using var app = new OrgGraphApp(("GraphQL:TraversalTimeout", "00:00:00.001"));
-        File.Copy(seeded.App.DatabasePath, app.DatabasePath);
-        var client = await app.ReadyClientAsync();
-
-        var (_, errors) = await client.FailAsync("""{ connections(from: "A81001", to: "Y02974", first: 100, maxHops: 10) { length } }""");
-
-        Assert.Equal("TIMEOUT", errors[0]!.Code());
     }
 
     private async Task<List<JsonNode>> ChainsAsync(string field, string id, string? asOf)
@@ -305,7 +293,7 @@ public sealed class InvestigationQueryTests(SeededApp seeded) : IClassFixture<Se
 
     private SqliteConnection Open()
     {
-        var connection = new SqliteConnection($"Data Source={seeded.App.DatabasePath};Mode=ReadOnly;Pooling=False");
+        var connection = new SqliteConnection($"Data Source={store.OracleDatabasePath};Mode=ReadOnly;Pooling=False");
         connection.Open();
         return connection;
     }
@@ -325,3 +313,22 @@ public sealed class InvestigationQueryTests(SeededApp seeded) : IClassFixture<Se
 
     private static List<Dictionary<string, string>> Curated(string name) => OfficialFile.Read(Path.Combine("..", "curated", name));
 }
+
+/// <summary>The scenarios on the embedded store, plus what only the embedded store can show.</summary>
+public sealed class InvestigationQueryTests(SeededApp seeded) : InvestigationQueryScenarios(seeded), IClassFixture<SeededApp>
+{
+    [Fact]
+    public async Task TraversalTimeout_CancelsTheSearchAndSaysSo()
+    {
+        await using var app = new OrgGraphApp(("GraphQL:TraversalTimeout", "00:00:00.001"));
+        File.Copy(seeded.OracleDatabasePath, app.DatabasePath);
+        var client = await app.ReadyClientAsync();
+
+        var (_, errors) = await client.FailAsync("""{ connections(from: "A81001", to: "Y02974", first: 100, maxHops: 10) { length } }""");
+
+        Assert.Equal("TIMEOUT", errors[0]!.Code());
+    }
+}
+
+/// <summary>The scenarios on Neo4j (skipped unless ORGGRAPH_TEST_NEO4J_URI is set).</summary>
+public sealed class InvestigationQueryOnNeo4jTests(Neo4jSeededApp neo4j) : InvestigationQueryScenarios(neo4j), IClassFixture<Neo4jSeededApp>;

@@ -3,11 +3,11 @@ using OrgGraph.Tests.Support;
 namespace OrgGraph.Tests.GraphQL;
 
 /// <summary>The read queries on the real seed, with expectations computed from the official files.</summary>
-public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<SeededApp>
+public abstract class OrganisationQueryScenarios(IStoreFixture store)
 {
-    private HttpClient Client => seeded.Client;
+    private HttpClient Client => store.Client;
 
-    [Fact]
+    [SkippableFact]
     public async Task Organisation_QT1_AnswersWithRealNameKindAndRegion()
     {
         var expected = OfficialFile.Read("sicbl23_icb23_nhser23_apr2023.csv").First(r => r["ICB23CDH"] == "QT1");
@@ -21,7 +21,7 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         Assert.Equal(expected["NHSER23NM"], org["parent"]!["name"]!.GetValue<string>(), ignoreCase: true);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("E54000014")] // the ONS code in 2021
     [InlineData("E54000060")] // the ONS code from July 2022
     public async Task Organisation_ByOnsCode_ResolvesToTheOdsKeyedNode(string onsCode)
@@ -32,7 +32,7 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         Assert.Contains(data["organisation"]!["aliases"]!.AsArray(), a => a!["value"]!.GetValue<string>() == onsCode && a["scheme"]!.GetValue<string>() == "ONS");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Organisation_UnknownId_IsNull()
     {
         var data = await Client.QueryAsync("""{ organisation(id: "NOPE999") { id } }""");
@@ -40,7 +40,7 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         Assert.Null(data["organisation"]);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("2021-06-01", "ccg21_stp21_nhser21_apr2021.csv", "STP21CDH", "CCG21CDH")]
     [InlineData("2023-06-01", "sicbl23_icb23_nhser23_apr2023.csv", "ICB23CDH", "SICBL23CDH")]
     public async Task Organisations_WithinAsOf_MatchTheOnsLookupOfThatDate(string asOf, string file, string parentColumn, string childColumn)
@@ -56,7 +56,7 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         Assert.Equal(expected.Count, data["organisations"]!["totalCount"]!.GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Bassetlaw_ParentChangesWithTheDate()
     {
         var data = await Client.QueryAsync("""
@@ -67,7 +67,7 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         Assert.Equal("QT1", data["organisation"]!["after"]!["id"]!.GetValue<string>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Organisations_Paging_VisitsEveryNodeOnce()
     {
         const string Query = """
@@ -90,7 +90,7 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         Assert.Equal(seen.Count, seen.Distinct().Count());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Organisations_FilterBySectorAndName()
     {
         var data = await Client.QueryAsync("""{ organisations(nameContains: "foundation", kind: [TRUST], sector: PUBLIC) { totalCount nodes { name sector } } }""");
@@ -100,7 +100,7 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         Assert.All(nodes, n => Assert.Contains("FOUNDATION", n!["name"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Search_FindsByWordsAndRanksAnExactCodeFirst()
     {
         var data = await Client.QueryAsync("""{ words: search(text: "nottingham nottinghamshire") { id } code: search(text: "E54000014", first: 5) { id } }""");
@@ -109,7 +109,7 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         Assert.Equal("QT1", data["code"]![0]!["id"]!.GetValue<string>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Search_QuerySyntaxInText_IsTreatedAsWords()
     {
         var data = await Client.QueryAsync("""{ search(text: "\"nottingham OR * NEAR(") { id } }""");
@@ -117,7 +117,7 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         Assert.NotNull(data["search"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Children_OfQT1_AreItsCcgsOnTheDate()
     {
         var expected = OfficialFile.Read("ccg21_stp21_nhser21_apr2021.csv").Where(r => r["STP21CDH"] == "QT1").Select(r => r["CCG21CDH"]).Order();
@@ -127,7 +127,7 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         Assert.Equal(expected, data["organisation"]!["children"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()).Order());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Relationships_CarryDatesSourcesAndConfidence()
     {
         var data = await Client.QueryAsync("""
@@ -144,7 +144,7 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         });
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Relationships_Paging_Works()
     {
         var first = await Client.QueryAsync("""{ organisation(id: "QT1") { relationships(first: 2) { totalCount pageInfo { endCursor hasNextPage } nodes { type from { id } to { id } validFrom } } } }""");
@@ -159,7 +159,7 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         Assert.Empty(second["organisation"]!["relationships"]!["nodes"]!.AsArray().Select(n => n!.ToJsonString()).Intersect(firstIds));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Within_UnknownId_IsNotFound()
     {
         var (_, errors) = await Client.FailAsync("""{ organisations(within: "NOPE999") { totalCount } }""");
@@ -167,7 +167,7 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         Assert.Equal("NOT_FOUND", errors[0]!.Code());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task First_OverTheLimit_IsLimitExceeded()
     {
         var (_, errors) = await Client.FailAsync("""{ organisations(first: 100000) { totalCount } }""");
@@ -175,7 +175,7 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         Assert.Equal("LIMIT_EXCEEDED", errors[0]!.Code());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task After_NotACursor_IsInvalidArgument()
     {
         var (_, errors) = await Client.FailAsync("""{ organisations(after: "not-a-cursor") { totalCount } }""");
@@ -183,3 +183,9 @@ public sealed class OrganisationQueryTests(SeededApp seeded) : IClassFixture<See
         Assert.Equal("INVALID_ARGUMENT", errors[0]!.Code());
     }
 }
+
+/// <summary>The scenarios on the embedded store.</summary>
+public sealed class OrganisationQueryTests(SeededApp seeded) : OrganisationQueryScenarios(seeded), IClassFixture<SeededApp>;
+
+/// <summary>The scenarios on Neo4j (skipped unless ORGGRAPH_TEST_NEO4J_URI is set).</summary>
+public sealed class OrganisationQueryOnNeo4jTests(Neo4jSeededApp neo4j) : OrganisationQueryScenarios(neo4j), IClassFixture<Neo4jSeededApp>;

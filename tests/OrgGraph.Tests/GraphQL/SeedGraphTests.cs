@@ -7,11 +7,11 @@ namespace OrgGraph.Tests.GraphQL;
 /// The full seed through the API: the dated structure, the merger waves and the curated private-sector facts.
 /// Expectations come from the official files in seed/official and the curated CSVs, read independently.
 /// </summary>
-public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
+public abstract class SeedGraphScenarios(IStoreFixture store)
 {
-    private HttpClient Client => seeded.Client;
+    private HttpClient Client => store.Client;
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("2019-04-01", "ccg19_stp19_apr2019.csv", "CCG19CDH", 191)]
     [InlineData("2020-04-01", "ccg20_stp20_apr2020.csv", "CCG20CDH", 135)]
     [InlineData("2021-04-01", "ccg21_stp21_nhser21_apr2021.csv", "CCG21CDH", 106)]
@@ -26,7 +26,7 @@ public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
         Assert.Equal(expected, ids);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("2019-06-01", "STP", 42)] // 42 STP19CD codes in the April 2019 lookup, two of them replaced in 2020
     [InlineData("2021-06-01", "STP", 42)]
     [InlineData("2022-06-30", "STP", 42)]
@@ -46,7 +46,7 @@ public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
         Assert.Equal(phases.Count, phases.Count(p => p == role));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Regions_AreKeyedOnOdsYCodes_WithEveryOnsCodeAsAnAlias()
     {
         var lookup2021 = OfficialFile.Read("ccg21_stp21_nhser21_apr2021.csv").Select(r => (r["NHSER21CDH"], r["NHSER21CD"])).Distinct().ToList();
@@ -61,7 +61,7 @@ public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
         Assert.NotEqual(lookup2021.Single(p => p.Item1 == "Y60").Item2, lookup2022.Single(p => p.Item1 == "Y60").Item2);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Mergers2021_EveryNewCcgIsSucceededToByTheCcgsWhoseAreasItTookOver()
     {
         // Independent of the deriver: LSOA by LSOA, which 2020 CCG's area went to which new 2021 CCG.
@@ -91,7 +91,7 @@ public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task NorthWestLondon_TheEightCcgsOfTheNotesMergedIntoW2U3Z()
     {
         // notes/facts_providers_frameworks_mergers.md row 23.
@@ -107,7 +107,7 @@ public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
         Assert.All(names, n => Assert.Single(merged, m => m.Contains(n, StringComparison.OrdinalIgnoreCase)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Mergers2020_EveryCcgClosedOn31March2020HasASuccessorOpenedTheNextDay()
     {
         var open2019 = OfficialFile.Read("ccg19_stp19_apr2019.csv").Select(r => r["CCG19CDH"]).ToHashSet();
@@ -128,7 +128,7 @@ public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
         });
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Icbs_SucceedEveryCcgOn1July2022_AndTheCcgContinuesAsASubIcbLocation()
     {
         var expected = OfficialFile.Read("sicbl22_icb22_nhser22_jul2022.csv").ToDictionary(r => r["SICBL22CDH"], r => r["ICB22CDH"]);
@@ -148,7 +148,7 @@ public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
         });
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("RX1")] // an NHS trust
     [InlineData("RTG")] // a foundation trust
     public async Task Trusts_HaveTheFoundationFlagAndTheIcsOfTheOdsFile(string code)
@@ -168,7 +168,7 @@ public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
         Assert.Equal(row[3], trust["parent"]!["id"]!.GetValue<string>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Practices_HaveTheirPcnAndCommissionerFromTheJanuary2022Map()
     {
         var row = OfficialFile.Read("gp_reg_pat_prac_map_2022-01.csv").First(r => r["PCN_CODE"] != "U");
@@ -183,7 +183,7 @@ public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
         Assert.Contains(("COMMISSIONED_BY", row["CCG_CODE"]), edges);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AtMedics_OwnershipChainChangesWithTheDate()
     {
         Assert.Equal(["operose-health", "mh-services-international-uk", "centene-corporation"], await OwnersAsync("CH:05057581", "2022-06-01"));
@@ -191,7 +191,7 @@ public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
         Assert.Empty(await OwnersAsync("CH:05057581", "2020-06-01"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AtMedics_OperatesTheCuratedPracticesMatchedToOdsCodes()
     {
         var expected = Curated("relationships.csv").Where(r => r["type"] == "OPERATED_BY" && r["to"] == "CH:05057581").ToList();
@@ -210,7 +210,7 @@ public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
         });
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ContestedFacts_KeepEveryVersionWithItsSource()
     {
         var data = await Client.QueryAsync("""
@@ -222,7 +222,7 @@ public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
         Assert.NotEqual(versions[0]!["sources"]!.ToJsonString(), versions[1]!["sources"]!.ToJsonString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Hssf_IsRunByNhsEngland_WithTheNamedSuppliers()
     {
         var suppliers = Curated("relationships.csv").Where(r => r["type"] == "SUPPLIER_ON" && r["to"] == "hssf").Select(r => r["from"]).Order().ToList();
@@ -237,7 +237,7 @@ public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
         Assert.Equal(suppliers, edges.Where(e => e!["type"]!.GetValue<string>() == "SUPPLIER_ON").Select(e => e!["from"]!["id"]!.GetValue<string>()).Order());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Iapt_NonNhsProvidersAreCommissionedWithTheServiceAndPeriod()
     {
         var providers = await IdsAsync("{ organisations(kind: [COMPANY, CHARITY], first: 500) { nodes { id } } }", new { });
@@ -293,3 +293,9 @@ public sealed class SeedGraphTests(SeededApp seeded) : IClassFixture<SeededApp>
 
     private static List<Dictionary<string, string>> Curated(string name) => OfficialFile.Read(Path.Combine("..", "curated", name));
 }
+
+/// <summary>The scenarios on the embedded store.</summary>
+public sealed class SeedGraphTests(SeededApp seeded) : SeedGraphScenarios(seeded), IClassFixture<SeededApp>;
+
+/// <summary>The scenarios on Neo4j (skipped unless ORGGRAPH_TEST_NEO4J_URI is set).</summary>
+public sealed class SeedGraphOnNeo4jTests(Neo4jSeededApp neo4j) : SeedGraphScenarios(neo4j), IClassFixture<Neo4jSeededApp>;

@@ -37,10 +37,10 @@ public sealed class OrgGraphApp : WebApplicationFactory<Program>
     }
 
     /// <summary>A client for a started app whose seeding has finished (polls /readyz).</summary>
-    public async Task<HttpClient> ReadyClientAsync()
+    public async Task<HttpClient> ReadyClientAsync(TimeSpan? wait = null)
     {
         var client = CreateClient();
-        var deadline = DateTime.UtcNow.AddMinutes(2);
+        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromMinutes(2));
         while ((await client.GetAsync("/readyz")).StatusCode != System.Net.HttpStatusCode.OK)
         {
             if (DateTime.UtcNow > deadline)
@@ -111,13 +111,18 @@ public static class GraphQLClient
 /// One seeded app shared by the read-only tests of a class. The seed is imported once per test run, by a
 /// real app, into a template database; each fixture starts from a copy of it, so classes stay independent.
 /// </summary>
-public sealed class SeededApp : IAsyncLifetime
+public sealed class SeededApp : IStoreFixture
 {
     private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);
 
     public OrgGraphApp App { get; } = new();
 
     public HttpClient Client { get; private set; } = null!;
+
+    public string OracleDatabasePath => App.DatabasePath;
+
+    /// <summary>The seed imported once per test run into a SQLite file (also the oracle for other stores' scenarios).</summary>
+    public static Task<string> TemplateAsync() => Template.Value;
 
     public async Task InitializeAsync()
     {

@@ -129,7 +129,7 @@ internal static class InvestigationFields
 
     /// <summary>Resolves the id, runs the traversal under the traversal timeout, and maps bounds to coded errors.</summary>
     private static async Task<IReadOnlyList<GraphPath>> TraverseAsync(IResolveFieldContext c,
-        Func<Storage.IGraphStore, string, TraversalQuery, CancellationToken, Task<IReadOnlyList<GraphPath>>> traverse, TraversalQuery query, string idArgument = "id")
+        Func<OrgGraph.Storage.IGraphStore, string, TraversalQuery, CancellationToken, Task<IReadOnlyList<GraphPath>>> traverse, TraversalQuery query, string idArgument = "id")
     {
         var id = await ResolveAsync(c, idArgument);
         var timeout = c.Limits().TraversalTimeout;
