@@ -7,6 +7,7 @@ using OrgGraph.Api.GraphQL.Loading;
 using OrgGraph.Api.Http;
 using OrgGraph.Api.Seeding;
 using OrgGraph.Api.Storage;
+using OrgGraph.Api.Writes;
 using OrgGraph.Importing;
 using Serilog;
 
@@ -30,6 +31,9 @@ builder.Services.AddSingleton<SeedService>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SeedService>());
 builder.Services.AddHealthChecks().AddCheck<SeedService>("seed", tags: ["ready"]);
 
+// Writes (README, Writes): mutations need an API key (Auth:ApiKeys, no default); each is audited with the key id, time and sources.
+builder.Services.AddGraphWrites();
+
 // GraphQL: code-first schema, per-request batch loaders, limits on depth, complexity and time.
 builder.Services.AddOptions<GraphQLOptions>().BindConfiguration(GraphQLOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddScoped<Loaders>();
@@ -43,10 +47,11 @@ builder.Services.AddGraphQL(graphql => graphql
         var limits = services.GetRequiredService<IOptions<GraphQLOptions>>().Value;
         complexity.MaxDepth = limits.MaxDepth;
         complexity.MaxComplexity = limits.MaxComplexity;
-        // Introspection is free, so GraphiQL and schema tools work under tight limits.
+        // Introspection is free, so GraphiQL and schema tools work under tight limits. __typename costs like any
+        // field: were it free, a fragment of aliased __typename spread over a list would multiply at no cost.
         var standard = complexity.DefaultComplexityImpactDelegate;
         complexity.DefaultComplexityImpactDelegate = field =>
-            field.FieldDefinition.Name.StartsWith("__", StringComparison.Ordinal) || field.ParentType.Name.StartsWith("__", StringComparison.Ordinal)
+            field.FieldDefinition.Name is "__schema" or "__type" || field.ParentType.Name.StartsWith("__", StringComparison.Ordinal)
                 ? new FieldComplexityResult(0, 1)
                 : standard(field);
     })
@@ -56,6 +61,12 @@ builder.Services.AddGraphQL(graphql => graphql
 
 // Performance (docs/benchmarks.md): a bounded cache of parsed and validated documents (GraphQL:DocumentCache).
 builder.Services.AddGraphQLDocumentCache();
+
+// Limits (docs/security.md): field count checked at parse (GraphQL:MaxFields), the persisted query allow-list
+// (GraphQL:PersistedQueries, off by default), per-client rate limit of /graphql (RateLimit).
+builder.Services.AddFieldCountLimit();
+builder.Services.AddPersistedQueries();
+builder.Services.AddGraphQLRateLimiting();
 
 var app = builder.Build();
 
@@ -72,6 +83,7 @@ if (args is ["export", .. var exportArgs])
 
 app.UseSerilogRequestLogging();
 app.UseStaticFiles();
+app.UseRateLimiter(); // limits /graphql only (Http/RateLimiting.cs)
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 app.MapGraphQLHttp("/graphql");

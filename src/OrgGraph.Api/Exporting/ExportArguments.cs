@@ -116,7 +116,7 @@ internal sealed record ExportArguments
             return Fail("--out is required", out error);
         }
 
-        var parsed = new ExportArguments { Format = format, Out = output };
+        var parsed = new ExportArguments { Format = format, Out = CommandLinePath.Resolve(output) };
         if (!values.TryGetValue("query", out var queryName))
         {
             var stray = Options.Skip(3).FirstOrDefault(values.ContainsKey);

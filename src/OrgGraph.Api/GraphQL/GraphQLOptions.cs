@@ -18,6 +18,25 @@ public sealed class GraphQLOptions
     [Range(1, 10_000_000)]
     public int MaxComplexity { get; set; } = 15_000;
 
+    /// <summary>
+    /// Most field selections (fields, fragment spreads and inline fragments) one document may hold, counted as written
+    /// and with every fragment expanded where it is spread. Checked right after parsing, before validation, whose cost
+    /// grows with the square of repeated fields. Default 1,000 (20,000 aliased fields are refused here).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxFields { get; set; } = 1_000;
+
+    /// <summary>Most fragment definitions in one document (validation compares every pair). Default 100.</summary>
+    [Range(0, 10_000)]
+    public int MaxFragments { get; set; } = 100;
+
+    /// <summary>
+    /// Largest request: a POST body, or the query string of a GET, in bytes. Larger requests are refused with
+    /// 413 (414 for a GET) before they are parsed. Default 262,144 (256 KiB).
+    /// </summary>
+    [Range(1_024, 100 * 1024 * 1024)]
+    public int MaxRequestBytes { get; set; } = 256 * 1024;
+
     /// <summary>Time a query may run before it is cancelled (the cancellation reaches the store). Default 10 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -9,6 +9,7 @@ internal sealed class OrgGraphSchema : Schema
     {
         Description = "OrgGraph: who controls what in England's NHS. Every fact is dated and sourced.";
         Query = services.GetRequiredService<QueryType>();
+        Mutation = services.GetRequiredService<MutationType>();
         RegisterTypeMapping(typeof(DateOnly), typeof(IsoDateGraphType));
     }
 }

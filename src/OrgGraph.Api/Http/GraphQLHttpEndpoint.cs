@@ -44,10 +44,27 @@ internal static class GraphQLHttpEndpoint
             return;
         }
 
+        // Limits (docs/security.md): the body is read under GraphQL:MaxRequestBytes before it is parsed; batches are refused.
+        var maxBytes = http.RequestServices.GetRequiredService<IOptions<GraphQLOptions>>().Value.MaxRequestBytes;
+        await using var body = await RequestBody.ReadAsync(http.Request, maxBytes, http.RequestAborted);
+        if (body is null)
+        {
+            await RequestErrorAsync(http, serializer, StatusCodes.Status413PayloadTooLarge, mediaType,
+                $"The request body is larger than the limit of {maxBytes} bytes.", RequestBody.TooLargeCode);
+            return;
+        }
+
+        if (RequestBody.IsJsonArray(body))
+        {
+            await RequestErrorAsync(http, serializer, StatusCodes.Status400BadRequest, mediaType,
+                "Batches (a JSON array of requests) are not accepted; send one GraphQL request (a JSON object) per HTTP request.");
+            return;
+        }
+
         GraphQLRequest? request;
         try
         {
-            request = await serializer.ReadAsync<GraphQLRequest>(http.Request.Body, http.RequestAborted);
+            request = await serializer.ReadAsync<GraphQLRequest>(body, http.RequestAborted);
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
         {
@@ -75,6 +92,14 @@ internal static class GraphQLHttpEndpoint
             return;
         }
 
+        var maxBytes = http.RequestServices.GetRequiredService<IOptions<GraphQLOptions>>().Value.MaxRequestBytes;
+        if (http.Request.QueryString.Value?.Length > maxBytes)
+        {
+            await RequestErrorAsync(http, serializer, StatusCodes.Status414UriTooLong, mediaType,
+                $"The query string is longer than the limit of {maxBytes} bytes; send large queries by POST.", RequestBody.TooLargeCode);
+            return;
+        }
+
         GraphQLRequest request;
         try
         {
@@ -84,6 +109,7 @@ internal static class GraphQLHttpEndpoint
                 OperationName = query["operationName"].FirstOrDefault(),
                 Variables = query["variables"].FirstOrDefault() is { Length: > 0 } v ? serializer.Deserialize<Inputs>(v) : null,
                 Extensions = query["extensions"].FirstOrDefault() is { Length: > 0 } x ? serializer.Deserialize<Inputs>(x) : null,
+                DocumentId = query["documentId"].FirstOrDefault(),
             };
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
@@ -98,7 +124,8 @@ internal static class GraphQLHttpEndpoint
 
     private static async Task ExecuteAsync(HttpContext http, IGraphQLTextSerializer serializer, string mediaType, GraphQLRequest? request, bool isGet = false)
     {
-        if (string.IsNullOrWhiteSpace(request?.Query))
+        // A persisted query may be named by documentId or extensions.persistedQuery alone (GraphQL/PersistedQueries.cs).
+        if (string.IsNullOrWhiteSpace(request?.Query) && request?.DocumentId is null && request?.Extensions?.ContainsKey("persistedQuery") != true)
         {
             await RequestErrorAsync(http, serializer, StatusCodes.Status400BadRequest, mediaType, "The request has no 'query'.");
             return;
@@ -114,7 +141,8 @@ internal static class GraphQLHttpEndpoint
         {
             result = await services.GetRequiredService<IDocumentExecuter<OrgGraphSchema>>().ExecuteAsync(new ExecutionOptions
             {
-                Query = request.Query,
+                Query = string.IsNullOrWhiteSpace(request.Query) ? null : request.Query,
+                DocumentId = request.DocumentId,
                 OperationName = request.OperationName,
                 Variables = request.Variables,
                 Extensions = request.Extensions,
@@ -170,8 +198,8 @@ internal static class GraphQLHttpEndpoint
     private static bool AcceptsHtml(HttpRequest request) =>
         request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 
-    private static Task RequestErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string mediaType, string message) =>
-        WriteAsync(http, serializer, status, mediaType, new ExecutionResult { Errors = [new ExecutionError(message) { Code = "BAD_REQUEST" }] });
+    private static Task RequestErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string mediaType, string message, string code = "BAD_REQUEST") =>
+        WriteAsync(http, serializer, status, mediaType, new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] });
 
     private static async Task WriteAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string mediaType, ExecutionResult result)
     {

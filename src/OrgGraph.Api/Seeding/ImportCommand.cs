@@ -18,7 +18,7 @@ internal static class ImportCommand
         await store.InitializeAsync(cancellationToken);
         try
         {
-            var (counts, report) = await services.GetRequiredService<GraphImporter>().ImportAsync(args[0], cancellationToken);
+            var (counts, report) = await services.GetRequiredService<GraphImporter>().ImportAsync(CommandLinePath.Resolve(args[0]), cancellationToken);
             if (report.Notes.Count > 0)
             {
                 Console.WriteLine($"Import report ({report.Notes.Count} notes: where the files disagree, leave gaps, or facts were derived):");
@@ -32,6 +32,12 @@ internal static class ImportCommand
         {
             await Console.Error.WriteLineAsync(e.Message);
             return 1;
+        }
+        catch (StoreBusyException e)
+        {
+            // Another process (an import) held the store for longer than Storage:Sqlite:BusyTimeout; nothing was written.
+            await Console.Error.WriteLineAsync(e.Message);
+            return 3;
         }
     }
 }

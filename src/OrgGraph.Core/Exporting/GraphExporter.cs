@@ -9,7 +9,8 @@ namespace OrgGraph.Exporting;
 /// exported, and streams: the whole graph is read a page of nodes at a time (keyset paging), twice — once for the
 /// organisations and the sources they and their relationships cite, once for the relationships, so that every
 /// format can write sources before the relationships and relationships after both their ends. Only the sources
-/// (a few hundred at most) are held for the whole export.
+/// (a few hundred at most) are held for the whole export. The two reads are not one snapshot: a write between
+/// them (an import, a mutation) can leave the export inconsistent, so export while nothing writes.
 /// </summary>
 public sealed class GraphExporter(IGraphStore store)
 {
@@ -20,18 +21,23 @@ public sealed class GraphExporter(IGraphStore store)
 
     /// <summary>
     /// Exports <paramref name="selection"/> to <paramref name="path"/>: a directory for <see cref="ExportFormat.Neo4jAdmin"/>
-    /// (created if needed), else a file (or, if <paramref name="path"/> is an existing directory, a file named
-    /// <see cref="ExportFormats.DefaultFileName"/> in it). Files appear only when complete.
+    /// (created if needed), else a file (or, if <paramref name="path"/> is an existing directory or ends in a separator,
+    /// a file named <see cref="ExportFormats.DefaultFileName"/> in it). Files appear only when complete.
     /// </summary>
     public async Task<ExportSummary> ExportAsync(ExportFormat format, string path, ExportSelection selection, CancellationToken cancellationToken)
     {
-        if (format != ExportFormat.Neo4jAdmin && Directory.Exists(path))
+        if (format != ExportFormat.Neo4jAdmin)
         {
-            path = Path.Combine(path, ExportFormats.DefaultFileName(format));
-        }
-        else if (format != ExportFormat.Neo4jAdmin && Path.GetDirectoryName(Path.GetFullPath(path)) is { } parent)
-        {
-            Directory.CreateDirectory(parent);
+            // An existing directory, or a path ending in a separator, gets the format's default file name.
+            if (Directory.Exists(path) || Path.EndsInDirectorySeparator(path))
+            {
+                path = Path.Combine(path, ExportFormats.DefaultFileName(format));
+            }
+
+            if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } parent)
+            {
+                Directory.CreateDirectory(parent);
+            }
         }
 
         using IGraphWriter writer = format switch
@@ -59,15 +65,15 @@ public sealed class GraphExporter(IGraphStore store)
     {
         writer.Begin(selection);
         var sources = new Dictionary<string, Source>(StringComparer.Ordinal);
-        var (nodes, facts, relationships) = selection.Paths is { } paths
+        var (nodes, facts, relationships, written) = selection.Paths is { } paths
             ? await ExportPathsAsync(writer, paths, sources, cancellationToken)
             : await ExportAllAsync(writer, sources, cancellationToken);
-        var summary = new ExportSummary(nodes, relationships, facts, sources.Count, []);
+        var summary = new ExportSummary(nodes, relationships, facts, written, []);
         writer.End(summary);
         return summary with { Files = writer.Files };
     }
 
-    private async Task<(int Nodes, int Facts, int Relationships)> ExportAllAsync(IGraphWriter writer, Dictionary<string, Source> sources, CancellationToken cancellationToken)
+    private async Task<(int Nodes, int Facts, int Relationships, int Sources)> ExportAllAsync(IGraphWriter writer, Dictionary<string, Source> sources, CancellationToken cancellationToken)
     {
         int nodes = 0, facts = 0, relationships = 0;
         await foreach (var ids in NodeIdPagesAsync(cancellationToken))
@@ -91,42 +97,42 @@ public sealed class GraphExporter(IGraphStore store)
             }
         }
 
-        writer.WriteSources(Ordered(sources));
+        var written = Ordered(sources);
+        writer.WriteSources(written);
 
         await foreach (var ids in NodeIdPagesAsync(cancellationToken))
         {
             var outgoing = await store.GetRelationshipsAsync(ids, Outgoing, cancellationToken);
             var page = ids.SelectMany(id => outgoing.GetValueOrDefault(id) ?? []).ToList();
-            // A relationship written in a later page could cite a source added since the first pass.
-            await CollectSourcesAsync(sources, page.SelectMany(r => r.SourceIds), cancellationToken);
             writer.WriteRelationships(page, sources);
             relationships += page.Count;
         }
 
-        return (nodes, facts, relationships);
+        return (nodes, facts, relationships, written.Count);
     }
 
-    private async Task<(int Nodes, int Facts, int Relationships)> ExportPathsAsync(IGraphWriter writer, IReadOnlyList<GraphPath> paths,
+    private async Task<(int Nodes, int Facts, int Relationships, int Sources)> ExportPathsAsync(IGraphWriter writer, IReadOnlyList<GraphPath> paths,
         Dictionary<string, Source> sources, CancellationToken cancellationToken)
     {
         var ids = paths.SelectMany(p => p.Nodes).Distinct(StringComparer.Ordinal).ToList();
         var relationships = paths.SelectMany(p => p.Steps).Select(s => s.Relationship)
             .DistinctBy(r => (r.Type, r.From, r.To, r.ValidFrom)).ToList();
         int nodes = 0, facts = 0;
+        await CollectSourcesAsync(sources, relationships.SelectMany(r => r.SourceIds), cancellationToken);
         foreach (var chunk in ids.Chunk(PageSize))
         {
             var found = await store.GetNodesAsync(chunk, cancellationToken);
             var page = chunk.Where(found.ContainsKey).Select(id => found[id]).ToList();
-            await CollectSourcesAsync(sources, page.SelectMany(ExportValues.CitedBy).Concat(relationships.SelectMany(r => r.SourceIds)), cancellationToken);
+            await CollectSourcesAsync(sources, page.SelectMany(ExportValues.CitedBy), cancellationToken);
             writer.WriteNodes(page, sources);
             nodes += page.Count;
             facts += page.Sum(n => n.Names.Count + n.Roles.Count + n.Aliases.Count);
         }
 
-        await CollectSourcesAsync(sources, relationships.SelectMany(r => r.SourceIds), cancellationToken);
-        writer.WriteSources(Ordered(sources));
+        var written = Ordered(sources);
+        writer.WriteSources(written);
         writer.WriteRelationships(relationships, sources);
-        return (nodes, facts, relationships.Count);
+        return (nodes, facts, relationships.Count, written.Count);
     }
 
     /// <summary>Every node id, a page at a time, in id order (keyset paging, so the store never skips rows).</summary>

@@ -7,8 +7,9 @@ namespace OrgGraph.Traversal;
 /// the index's arrays finds the distance d; the shortest paths are read off the two search balls (distance from
 /// the source rising, then distance to the target falling, so each is found once). When more paths are asked
 /// for, paths of length d+1, d+2, … come from a depth-first search pruned by the exact distance to the target
-/// (the target's ball grown as far as the length needs). Scratch arrays are per thread and reused with
-/// generation stamps, so a query allocates only its answer.
+/// (the target's ball grown as far as the length needs) and, without a date, by the days on which the target can
+/// still be reached (<see cref="GrowPeriods"/>). Scratch arrays are per thread and reused with generation stamps,
+/// so a query allocates little beyond its answer.
 /// </summary>
 internal sealed class ConnectionSearch
 {
@@ -54,6 +55,7 @@ internal sealed class ConnectionSearch
         for (var length = distance + 1; length <= _q.MaxHops && _results.Count < _q.First; length++)
         {
             GrowTarget(length - 1);
+            GrowPeriods(Math.Min(length - 1, PeriodDepth));
             _s.OnPath[source] = _s.Generation;
             Longer(source, 0, length, GraphIndex.OpenStart, GraphIndex.OpenEnd);
         }
@@ -62,6 +64,12 @@ internal sealed class ConnectionSearch
     }
 
     private int _sDepth;
+    /// <summary>How many steps from the target <see cref="GrowPeriods"/> goes; beyond, only the target's own periods prune.</summary>
+    private const int PeriodDepth = 4;
+
+    private List<int>? _periodDelta;
+    private int _periodRounds;
+    private List<(int Lo, int Hi)>? _targetPeriods;
 
     /// <summary>Bidirectional BFS, one whole layer at a time from the smaller side; null beyond maxHops.</summary>
     private int? Distance(int source, int target)
@@ -171,7 +179,7 @@ internal sealed class ConnectionSearch
 
             // Unknown distance means farther than the target's ball, which covers what this length can use.
             if (s.OnPath[other] == gen || s.StampT[other] != gen || position + 1 + s.DistT[other] > length ||
-                (other == _target && position + 1 != length) || !Overlaps(edge, lo, hi, out var nlo, out var nhi))
+                (other == _target && position + 1 != length) || !Overlaps(edge, lo, hi, out var nlo, out var nhi) || !MayReachTarget(other, length - position - 1, nlo, nhi))
             {
                 continue;
             }
@@ -208,6 +216,166 @@ internal sealed class ConnectionSearch
             _frontierT = next;
             _depthT++;
         }
+    }
+
+    /// <summary>
+    /// Without a date, a path must also keep a common period, which the distance bound ignores: a prefix can be a
+    /// few steps from the target and still have no way to finish, and the depth-first search then tries every
+    /// simple path up to maxHops (seconds to minutes on the seed). This grows, one round per step up to
+    /// <paramref name="depth"/>, the days on which each node reaches the target by a walk of at most that many steps
+    /// whose relationships are all valid that day (unions of periods, from the target outwards); beyond that depth
+    /// the target's own relationships' periods stand in (every path ends with one of them). <see cref="Longer"/>
+    /// drops a prefix whose shared period has none of those days. Every day a completing simple path could share is
+    /// among them, so only prefixes that cannot complete are dropped and the answer is the same. At most
+    /// <see cref="Scratch.PeriodSlots"/> periods are kept per node, then they are widened to one (more days: still safe).
+    /// </summary>
+    private void GrowPeriods(int depth)
+    {
+        if (_day is not null)
+        {
+            return;
+        }
+
+        var s = _s;
+        if (_periodDelta is null)
+        {
+            s.EnsurePeriods();
+            AddPeriod(_target, GraphIndex.OpenStart, GraphIndex.OpenEnd);
+            _periodDelta = [_target];
+            var periods = new List<(int Lo, int Hi)>();
+            foreach (var (edge, _) in Neighbours(_target))
+            {
+                periods.Add((_g.EdgeStart[edge], _g.EdgeEnd[edge]));
+            }
+
+            periods.Sort();
+            _targetPeriods = [];
+            foreach (var (lo, hi) in periods)
+            {
+                if (_targetPeriods.Count > 0 && lo <= _targetPeriods[^1].Hi)
+                {
+                    _targetPeriods[^1] = (_targetPeriods[^1].Lo, Math.Max(hi, _targetPeriods[^1].Hi));
+                }
+                else
+                {
+                    _targetPeriods.Add((lo, hi));
+                }
+            }
+        }
+
+        while (_periodRounds < depth && _periodDelta.Count > 0)
+        {
+            // Each node whose days grew last round passes all of them on once (at most PeriodSlots periods).
+            var next = new List<int>();
+            var mark = s.NextPeriodMark();
+            foreach (var node in _periodDelta)
+            {
+                var at = node * Scratch.PeriodSlots;
+                var count = s.PeriodCount![node];
+                foreach (var (edge, other) in Neighbours(node))
+                {
+                    for (var j = 0; j < count; j++)
+                    {
+                        if (Overlaps(edge, s.PeriodLo![at + j], s.PeriodHi![at + j], out var nlo, out var nhi) && AddPeriod(other, nlo, nhi) && s.PeriodMarks![other] != mark)
+                        {
+                            s.PeriodMarks[other] = mark;
+                            next.Add(other);
+                        }
+                    }
+                }
+            }
+
+            _periodDelta = next;
+            // With nothing left to pass on, the days are those of walks of any length: good for every distance.
+            _periodRounds = next.Count == 0 ? int.MaxValue : _periodRounds + 1;
+        }
+    }
+
+    /// <summary>Whether a path at <paramref name="node"/> sharing [lo, hi], with <paramref name="steps"/> to go, may still reach the target.</summary>
+    private bool MayReachTarget(int node, int steps, int lo, int hi)
+    {
+        if (_periodDelta is null)
+        {
+            return true;
+        }
+
+        var s = _s;
+        if (steps > _periodRounds)
+        {
+            // Farther than the periods were grown: the last step is one of the target's relationships.
+            foreach (var (l, h) in _targetPeriods!)
+            {
+                if (l <= hi && lo <= h)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        if (s.PeriodStamp![node] != s.Generation)
+        {
+            return false;
+        }
+
+        var at = node * Scratch.PeriodSlots;
+        for (var j = 0; j < s.PeriodCount![node]; j++)
+        {
+            if (s.PeriodLo![at + j] <= hi && lo <= s.PeriodHi![at + j])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Adds [lo, hi] to a node's reaching days; false when they already covered it.</summary>
+    private bool AddPeriod(int node, int lo, int hi)
+    {
+        var s = _s;
+        var (los, his, count) = (s.PeriodLo!, s.PeriodHi!, s.PeriodCount!);
+        var at = node * Scratch.PeriodSlots;
+        if (s.PeriodStamp![node] != s.Generation)
+        {
+            s.PeriodStamp[node] = s.Generation;
+            count[node] = 0;
+        }
+
+        var kept = 0;
+        for (var j = 0; j < count[node]; j++)
+        {
+            var (l, h) = (los[at + j], his[at + j]);
+            if (l <= lo && hi <= h)
+            {
+                return false;
+            }
+
+            if (l <= hi && lo <= h)
+            {
+                (lo, hi) = (Math.Min(lo, l), Math.Max(hi, h));
+            }
+            else
+            {
+                (los[at + kept], his[at + kept]) = (l, h);
+                kept++;
+            }
+        }
+
+        if (kept == Scratch.PeriodSlots)
+        {
+            for (var j = 0; j < kept; j++)
+            {
+                (lo, hi) = (Math.Min(lo, los[at + j]), Math.Max(hi, his[at + j]));
+            }
+
+            kept = 0;
+        }
+
+        (los[at + kept], his[at + kept]) = (lo, hi);
+        count[node] = kept + 1;
+        return true;
     }
 
     private void Step(int edge, int node)
@@ -291,6 +459,37 @@ internal sealed class ConnectionSearch
         public int[] OnPath { get; } = new int[size];
         public int Generation { get; private set; }
 
+        /// <summary>Periods kept per node by <see cref="GrowPeriods"/>; allocated on the first undated search that needs them.</summary>
+        public const int PeriodSlots = 4;
+        public int[]? PeriodStamp { get; private set; }
+        public int[]? PeriodCount { get; private set; }
+        public int[]? PeriodLo { get; private set; }
+        public int[]? PeriodHi { get; private set; }
+
+        public int[]? PeriodMarks { get; private set; }
+        private int _periodMark;
+
+        /// <summary>A new stamp for <see cref="PeriodMarks"/>: a node is marked once per round.</summary>
+        public int NextPeriodMark()
+        {
+            if (++_periodMark == int.MaxValue)
+            {
+                Array.Clear(PeriodMarks!);
+                _periodMark = 1;
+            }
+
+            return _periodMark;
+        }
+
+        public void EnsurePeriods()
+        {
+            if (PeriodStamp is null)
+            {
+                (PeriodStamp, PeriodCount, PeriodMarks) = (new int[size], new int[size], new int[size]);
+                (PeriodLo, PeriodHi) = (new int[size * PeriodSlots], new int[size * PeriodSlots]);
+            }
+        }
+
         public void NextGeneration()
         {
             if (++Generation == int.MaxValue)
@@ -298,6 +497,11 @@ internal sealed class ConnectionSearch
                 Array.Clear(StampS);
                 Array.Clear(StampT);
                 Array.Clear(OnPath);
+                if (PeriodStamp is not null)
+                {
+                    Array.Clear(PeriodStamp);
+                }
+
                 Generation = 1;
             }
         }

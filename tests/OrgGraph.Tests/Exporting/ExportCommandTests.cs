@@ -20,7 +20,8 @@ public sealed class ExportCommandTests(SeededApp seeded) : IClassFixture<SeededA
     {
         var parsed = Parse("--format=GEXF", "--out", "graph.gexf");
 
-        Assert.Equal(new ExportArguments { Format = ExportFormat.Gexf, Out = "graph.gexf" }, parsed);
+        // A relative --out is taken from the shell's directory ($PWD), not the one dotnet run starts the program in.
+        Assert.Equal(new ExportArguments { Format = ExportFormat.Gexf, Out = Path.GetFullPath("graph.gexf", Environment.GetEnvironmentVariable("PWD") ?? Directory.GetCurrentDirectory()) }, parsed);
     }
 
     [Fact]

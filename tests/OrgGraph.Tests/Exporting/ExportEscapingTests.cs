@@ -1,6 +1,5 @@
 using System.Xml;
 using OrgGraph.Exporting;
-using OrgGraph.Model;
 using OrgGraph.Storage.Sqlite;
 
 namespace OrgGraph.Tests.Exporting;

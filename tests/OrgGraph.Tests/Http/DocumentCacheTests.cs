@@ -107,6 +107,22 @@ public sealed class DocumentCacheTests(SeededApp seeded) : IClassFixture<SeededA
     }
 
     [Fact]
+    public async Task MutationCachedFromAPost_IsStillRefusedOverGet()
+    {
+        // Without a key (or keys configured) the write is refused by its resolver: the document validated, ran and was cached.
+        const string mutation = """mutation cacheTestGet { retireOrganisation(id: "QT1", validTo: "2030-01-01", sourceUrls: ["https://example.org/a"]) { id } }""";
+        var (status, errors) = await Client.FailAsync(mutation);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.NotNull(errors[0]!.Code());
+        Assert.True(Cache.Contains(mutation));
+
+        using var get = await Client.GetAsync("/graphql?query=" + Uri.EscapeDataString(mutation));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
+        Assert.Equal("METHOD_NOT_ALLOWED", JsonNode.Parse(await get.Content.ReadAsStringAsync())!["errors"]![0]!.Code());
+    }
+
+    [Fact]
     public async Task CachedDocument_SelectsTheNamedOperationAndUsesItsVariables()
     {
         const string query = """

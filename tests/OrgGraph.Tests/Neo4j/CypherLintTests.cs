@@ -81,9 +81,11 @@ public static class CypherStatementSources
             yield return ("Cypher." + name, statement);
         }
 
-        // TODO(cypher-export): the statements of a Cypher export script, once the export helper offers a static
-        // source of them (e.g. the statements of a script written for a small fixture graph, split one by one);
-        // yield them here as ("CypherExport." + name, statement).
+        // The Cypher export script (README, Exports), written for a small graph with awkward text.
+        foreach (var statement in OrgGraph.Tests.Exporting.CypherExportSamples.Statements())
+        {
+            yield return statement;
+        }
     }
 }
 

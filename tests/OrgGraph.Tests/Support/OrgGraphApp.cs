@@ -20,6 +20,9 @@ public sealed class OrgGraphApp : WebApplicationFactory<Program>
     {
         _settings["Storage:Sqlite:Path"] = DatabasePath;
         _settings["Serilog:MinimumLevel:Default"] = "Warning";
+        // Tests fire requests faster than any client may (all from one partition: TestServer has no remote IP);
+        // the rate limit has its own tests, which turn it on (Http/RateLimitingTests.cs).
+        _settings["RateLimit:Enabled"] = "false";
         foreach (var (key, value) in settings)
         {
             _settings[key] = value;

@@ -72,6 +72,7 @@ internal sealed class QueryType : ObjectGraphType
             });
 
         InvestigationFields.Add(this);
+        ChangeFields.Add(this);
     }
 
     private static async Task<string?> ResolveIdAsync(IResolveFieldContext context, string idOrAlias) =>

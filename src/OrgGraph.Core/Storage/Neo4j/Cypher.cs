@@ -14,6 +14,7 @@ namespace OrgGraph.Storage.Neo4j;
 /// its dated names, roles and aliases as <c>(:Organisation)-[:HAS_FACT]->(:Fact {nodeId, fact, value, scheme, validFrom, validTo, sources})</c>,
 /// <c>(:Source {id, title, publisher, url, published, retrieved, licence})</c>, and one relationship type per
 /// <see cref="RelationshipType"/> (PART_OF, COMMISSIONED_BY, ...) with {key, validFrom, validTo, confidence, sources, properties}.
+/// Audit records of API writes are unconnected <c>(:Change {id, at, keyId, action, subject, nodes, sources, before, after})</c> nodes.
 /// Dates are ISO strings with '0001-01-01' and '9999-12-31' for open ends, so "valid on D" is two string comparisons.
 /// Quantifier bounds must be literals in Cypher, so path patterns go up to 10 steps (the API's largest maxHops)
 /// and <c>$maxHops</c> filters the length.
@@ -34,6 +35,9 @@ public static class Cypher
 
     public const string CreateSearchIndex =
         "CREATE FULLTEXT INDEX organisation_search IF NOT EXISTS FOR (n:Organisation|Fact) ON EACH [n.id, n.name, n.value]";
+
+    public const string CreateChangeIdConstraint =
+        "CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE";
 
     public const string Count = """
         CALL () { MATCH (s:Source) RETURN count(s) AS sources }
@@ -318,6 +322,22 @@ public static class Cypher
         ORDER BY id
         """;
 
+    /// <summary>Audit records of API writes (<see cref="Change"/>): created with the write, in its transaction, never changed.</summary>
+    public const string RecordChanges = """
+        UNWIND $rows AS row
+        CREATE (c:Change {id: row.id})
+        SET c += row.props
+        """;
+
+    /// <summary>The latest audit records, newest first; only those touching $nodeId when it is not null.</summary>
+    public const string GetChanges = """
+        MATCH (c:Change)
+        WHERE $nodeId IS NULL OR $nodeId IN c.nodes
+        RETURN c
+        ORDER BY c.at DESC, c.id DESC
+        LIMIT $first
+        """;
+
     /// <summary>One upsert statement per relationship type (types cannot be parameters).</summary>
     public static IReadOnlyDictionary<RelationshipType, string> UpsertRelationships { get; } =
         Enum.GetValues<RelationshipType>().ToDictionary(t => t, t => $"""
@@ -344,5 +364,5 @@ public static class Cypher
 
     /// <summary>The schema statements run on start (idempotent).</summary>
     public static IReadOnlyList<string> Schema { get; } =
-        [CreateOrganisationIdConstraint, CreateSourceIdConstraint, CreateFactKeyConstraint, CreateFactValueIndex, CreateSearchIndex];
+        [CreateOrganisationIdConstraint, CreateSourceIdConstraint, CreateFactKeyConstraint, CreateFactValueIndex, CreateSearchIndex, CreateChangeIdConstraint];
 }

@@ -44,6 +44,7 @@ public sealed partial class Neo4jGraphStore(QueryApiClient client, Neo4jOptions 
             await RunBatchesAsync(transaction, Cypher.UpsertRelationships[group.Key], group.Select(RelationshipRow), cancellationToken);
         }
 
+        await RunBatchesAsync(transaction, Cypher.RecordChanges, batch.Changes.Select(ChangeRow), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ImportCounts(batch.Sources.Count, batch.Nodes.Count, batch.NodeFacts.Count, batch.Relationships.Count);
     }

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using OrgGraph.Model;
 using OrgGraph.Traversal;
 using static OrgGraph.Storage.Sqlite.SqliteRows;
@@ -6,36 +7,46 @@ namespace OrgGraph.Storage.Sqlite;
 
 /// <summary>
 /// Traversals on the embedded store run over an in-memory <see cref="GraphIndex"/> of the graph's topology,
-/// built from one read snapshot on first use and rebuilt after a write; the evidence of the relationships an
-/// answer uses is then read from SQLite in one statement.
+/// built from one read snapshot and kept with the store generation it shows. Each traversal opens one read
+/// transaction, reads the generation there, uses the index only if it is of that generation (building it from
+/// this same snapshot otherwise, so a write by another process is seen too), and reads the evidence of the
+/// relationships its answer uses in the same transaction: an answer never mixes two states of the graph.
 /// </summary>
 public sealed partial class SqliteGraphStore
 {
     private readonly SemaphoreSlim _indexLock = new(1, 1);
-    private GraphIndex? _index;
-    private long _version;
+    private IndexedGeneration? _index;
 
     /// <summary>The topology index of the current graph, built if a write has made the last one stale.</summary>
     public async Task<GraphIndex> IndexAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _index) is { } index)
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var snapshot = connection.BeginTransaction(deferred: true);
+        return await IndexAsync(connection, snapshot, cancellationToken);
+    }
+
+    /// <summary>The index of the graph as <paramref name="snapshot"/> sees it.</summary>
+    private async Task<GraphIndex> IndexAsync(SqliteConnection connection, SqliteTransaction snapshot, CancellationToken cancellationToken)
+    {
+        var generation = await ReadGenerationAsync(connection, snapshot, cancellationToken);
+        if (Volatile.Read(ref _index) is { } cached && cached.Generation == generation)
         {
-            return index;
+            return cached.Index;
         }
 
         await _indexLock.WaitAsync(cancellationToken);
         try
         {
-            if (Volatile.Read(ref _index) is { } built)
+            if (Volatile.Read(ref _index) is { } built && built.Generation == generation)
             {
-                return built;
+                return built.Index;
             }
 
-            var version = Interlocked.Read(ref _version);
-            index = await BuildIndexAsync(cancellationToken);
-            if (Interlocked.Read(ref _version) == version)
+            var index = await BuildIndexAsync(connection, snapshot, cancellationToken);
+            // Generations only grow; a reader on an older snapshot must not replace a newer index.
+            if (Volatile.Read(ref _index) is not { } current || current.Generation < generation)
             {
-                Volatile.Write(ref _index, index);
+                Volatile.Write(ref _index, new IndexedGeneration(generation, index));
             }
 
             return index;
@@ -45,6 +56,8 @@ public sealed partial class SqliteGraphStore
             _indexLock.Release();
         }
     }
+
+    private sealed record IndexedGeneration(long Generation, GraphIndex Index);
 
     public Task<IReadOnlyList<GraphPath>> WhoControlsAsync(string id, TraversalQuery query, CancellationToken cancellationToken) =>
         TraverseAsync(query, g => g.IndexOf(id) is { } i ? Traversals.WhoControls(g, i, query, cancellationToken) : [], cancellationToken);
@@ -80,14 +93,18 @@ public sealed partial class SqliteGraphStore
 
     private async Task<IReadOnlyList<GraphPath>> TraverseAsync(TraversalQuery query, Func<GraphIndex, List<IndexPath>> traverse, CancellationToken cancellationToken)
     {
-        var g = await IndexAsync(cancellationToken);
+        // One snapshot for the index and the evidence (see the class summary).
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var snapshot = connection.BeginTransaction(deferred: true);
+        var g = await IndexAsync(connection, snapshot, cancellationToken);
         var paths = traverse(g);
         if (paths.Count == 0)
         {
             return [];
         }
 
-        var relationships = await GetRelationshipsByKeyAsync(paths.SelectMany(p => p.Edges).Select(e => g.EdgeKey[e]).Distinct().ToList(), cancellationToken);
+        var relationships = await GetRelationshipsByKeyAsync(connection, snapshot,
+            paths.SelectMany(p => p.Edges).Select(e => g.EdgeKey[e]).Distinct().ToList(), cancellationToken);
         return [.. paths.Select(p => new GraphPath
         {
             Nodes = [.. p.Nodes.Select(n => g.Ids[n])],
@@ -105,10 +122,10 @@ public sealed partial class SqliteGraphStore
         })];
     }
 
-    private async Task<Dictionary<long, Relationship>> GetRelationshipsByKeyAsync(IReadOnlyCollection<long> keys, CancellationToken cancellationToken)
+    private static async Task<Dictionary<long, Relationship>> GetRelationshipsByKeyAsync(SqliteConnection connection, SqliteTransaction snapshot,
+        IReadOnlyCollection<long> keys, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT {RelationshipColumns} FROM json_each($keys) k JOIN relationships r ON r.key = k.value");
+        await using var command = Command(connection, $"SELECT {RelationshipColumns} FROM json_each($keys) k JOIN relationships r ON r.key = k.value", snapshot);
         command.Parameters.AddWithValue("$keys", System.Text.Json.JsonSerializer.Serialize(keys));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var result = new Dictionary<long, Relationship>();
@@ -122,10 +139,8 @@ public sealed partial class SqliteGraphStore
     }
 
     /// <summary>Reads nodes and relationships in one read transaction (one snapshot) into a new index.</summary>
-    private async Task<GraphIndex> BuildIndexAsync(CancellationToken cancellationToken)
+    private static async Task<GraphIndex> BuildIndexAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: true);
         int nodeCount, edgeCount;
         await using (var count = Command(connection, "SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM relationships)", transaction))
         await using (var reader = await count.ExecuteReaderAsync(cancellationToken))

@@ -20,7 +20,10 @@ public sealed partial class SqliteGraphStore : IGraphStore
     {
         var path = Path.GetFullPath(options.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        (_path, _busyTimeout) = (path, options.BusyTimeout);
+        // DefaultTimeout: how long a statement retries while another process holds the write lock (whole seconds).
+        var timeout = (int)Math.Max(1, Math.Ceiling(options.BusyTimeout.TotalSeconds));
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = timeout }.ToString();
     }
 
     /// <summary>How many store operations have run; lets tests prove that loaders batch.</summary>
@@ -54,10 +57,15 @@ public sealed partial class SqliteGraphStore : IGraphStore
             await UpsertRelationshipsAsync(connection, transaction, batch.Relationships, cancellationToken);
             var touched = batch.Nodes.Select(n => n.Id).Concat(batch.NodeFacts.Select(f => f.NodeId)).Distinct().ToList();
             await RefreshSearchAsync(connection, transaction, touched, cancellationToken);
+            await InsertChangesAsync(connection, transaction, batch.Changes, cancellationToken);
+            await BumpGenerationAsync(connection, transaction, cancellationToken);
+            await BeforeCommit(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            Interlocked.Increment(ref _version);
-            Volatile.Write(ref _index, null);
             return new ImportCounts(batch.Sources.Count, batch.Nodes.Count, batch.NodeFacts.Count, batch.Relationships.Count);
+        }
+        catch (SqliteException e) when (IsBusy(e))
+        {
+            throw Busy(e);
         }
         finally
         {
@@ -73,27 +81,34 @@ public sealed partial class SqliteGraphStore : IGraphStore
         }
 
         await using var connection = await OpenAsync(cancellationToken);
-        var nodes = await ReadNodesAsync(connection, $"SELECT {NodeColumns} FROM nodes n WHERE n.id IN (SELECT value FROM json_each($ids))",
+        await using var snapshot = connection.BeginTransaction(deferred: true);
+        var nodes = await ReadNodesAsync(connection, snapshot, $"SELECT {NodeColumns} FROM nodes n WHERE n.id IN (SELECT value FROM json_each($ids))",
             c => c.Parameters.AddWithValue("$ids", Json(ids)), cancellationToken);
         return nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
     }
 
     public async Task<IReadOnlyDictionary<string, string>> ResolveAsync(IReadOnlyCollection<string> idsOrAliases, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (idsOrAliases.Count == 0)
         {
-            return result;
+            return new Dictionary<string, string>(StringComparer.Ordinal);
         }
 
         await using var connection = await OpenAsync(cancellationToken);
+        return await ResolveAsync(connection, null, idsOrAliases, cancellationToken);
+    }
+
+    private static async Task<Dictionary<string, string>> ResolveAsync(SqliteConnection connection, SqliteTransaction? transaction,
+        IReadOnlyCollection<string> idsOrAliases, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
         // An exact id (rank 0) beats an alias; among aliases the most recent one wins.
         await using var command = Command(connection, $"""
             SELECT k.value, n.id, 0 AS rank, '' AS recency FROM json_each($keys) k JOIN nodes n ON n.id = k.value
             UNION ALL
             SELECT k.value, f.node_id, 1, f.valid_to FROM json_each($keys) k JOIN node_facts f ON f.value = k.value AND f.fact = '{FactName(NodeFactKind.Alias)}'
             ORDER BY 1, 3, 4 DESC
-            """);
+            """, transaction);
         command.Parameters.AddWithValue("$keys", Json(idsOrAliases));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -187,11 +202,12 @@ public sealed partial class SqliteGraphStore : IGraphStore
 
         var filter = string.Join(" AND ", where);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var count = Command(connection, $"{prefix} SELECT count(*) FROM nodes n WHERE {filter}");
+        await using var snapshot = connection.BeginTransaction(deferred: true);
+        await using var count = Command(connection, $"{prefix} SELECT count(*) FROM nodes n WHERE {filter}", snapshot);
         Bind(count);
         var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken));
 
-        var nodes = await ReadNodesAsync(connection,
+        var nodes = await ReadNodesAsync(connection, snapshot,
             $"{prefix} SELECT {NodeColumns} FROM nodes n WHERE {filter} AND ($after IS NULL OR n.id > $after) ORDER BY n.id LIMIT $limit",
             Bind, cancellationToken);
         var hasNext = nodes.Count > query.First;
@@ -207,9 +223,10 @@ public sealed partial class SqliteGraphStore : IGraphStore
             return [];
         }
 
-        var exact = await ResolveAsync([text.Trim()], cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
-        var matches = await ReadNodesAsync(connection, $"""
+        await using var snapshot = connection.BeginTransaction(deferred: true);
+        var exact = await ResolveAsync(connection, snapshot, [text.Trim()], cancellationToken);
+        var matches = await ReadNodesAsync(connection, snapshot, $"""
             SELECT {NodeColumns} FROM search s JOIN nodes n ON n.rowid = s.rowid
             WHERE search MATCH $match ORDER BY bm25(search, 10.0, 2.0), n.id LIMIT $limit
             """,
@@ -220,7 +237,8 @@ public sealed partial class SqliteGraphStore : IGraphStore
             },
             cancellationToken);
 
-        var exactNodes = exact.Count == 0 ? [] : (await GetNodesAsync([.. exact.Values], cancellationToken)).Values;
+        var exactNodes = exact.Count == 0 ? [] : await ReadNodesAsync(connection, snapshot, $"SELECT {NodeColumns} FROM nodes n WHERE n.id IN (SELECT value FROM json_each($ids))",
+            c => c.Parameters.AddWithValue("$ids", Json(exact.Values)), cancellationToken);
         return exactNodes.Concat(matches).DistinctBy(n => n.Id).Take(first).ToList();
     }
 
@@ -274,10 +292,11 @@ public sealed partial class SqliteGraphStore : IGraphStore
         return result;
     }
 
-    private async Task<List<Node>> ReadNodesAsync(SqliteConnection connection, string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    private static async Task<List<Node>> ReadNodesAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, Action<SqliteCommand> bind,
+        CancellationToken cancellationToken)
     {
         var rows = new List<NodeRow>();
-        await using (var command = Command(connection, sql))
+        await using (var command = Command(connection, sql, transaction))
         {
             bind(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -296,7 +315,7 @@ public sealed partial class SqliteGraphStore : IGraphStore
         await using (var command = Command(connection, """
             SELECT node_id, fact, value, scheme, valid_from, valid_to, sources FROM node_facts
             WHERE node_id IN (SELECT value FROM json_each($ids)) ORDER BY node_id, fact, valid_from, value
-            """))
+            """, transaction))
         {
             command.Parameters.AddWithValue("$ids", Json(rows.Select(r => r.Id)));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

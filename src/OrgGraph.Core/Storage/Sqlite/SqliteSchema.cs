@@ -64,6 +64,26 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS relationships_from ON relationships (from_id, type);
         CREATE INDEX IF NOT EXISTS relationships_to ON relationships (to_id, type);
 
+        -- audited writes through the API (who, when, what, sources, before/after as JSON); append-only
+        CREATE TABLE IF NOT EXISTS changes (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            at TEXT NOT NULL,
+            key_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            nodes TEXT NOT NULL,
+            sources TEXT NOT NULL,
+            before TEXT,
+            after TEXT
+        );
+        CREATE TRIGGER IF NOT EXISTS changes_no_update BEFORE UPDATE ON changes BEGIN SELECT RAISE(ABORT, 'changes are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS changes_no_delete BEFORE DELETE ON changes BEGIN SELECT RAISE(ABORT, 'changes are append-only'); END;
+
+        -- 'generation': bumped by every write transaction, so readers in any process can tell that the
+        -- in-memory traversal index is stale and build one from the snapshot they read (SqliteGraphStore.Consistency.cs)
+        CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+
         -- rowid = nodes.rowid; 'main' holds id and current name, 'other' former names and aliases
         CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (main, other, tokenize = 'unicode61 remove_diacritics 2');
         """;
