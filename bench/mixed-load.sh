@@ -11,6 +11,10 @@
 #   LEVELS="8 16" PROBE=5s DURATION=30s bench/mixed-load.sh
 #   OUT=/tmp/mixed bench/mixed-load.sh           # keep wrk's reports, the RSS samples and the server log there
 #
+# With dotnet-counters installed (dotnet tool install -g dotnet-counters), it also records the runtime's counters
+# during the main run and prints the managed heap after each GC (gen2, LOH) and the GC's committed memory, which
+# tell a leak (live objects growing) from the GC sizing its heaps; COUNTERS=0 turns that off.
+#
 # It builds Release, starts the API with a temporary database (seeded from seed/ on first start, about 10 s;
 # BENCH_DB=path keeps and reuses one), waits for /readyz, runs wrk on loopback only (every run bounded by -d),
 # and stops the server. The per-client rate limit (RateLimit:Enabled) is turned off for the run: one wrk client
@@ -24,6 +28,7 @@ PROBE=${PROBE:-10s}
 WARMUP=${WARMUP:-10s}
 DURATION=${DURATION:-60s}
 CONNECTIONS=${CONNECTIONS:-}
+COUNTERS=${COUNTERS:-1}
 PORT=${PORT:-5098}
 BASE="http://127.0.0.1:$PORT"
 SCRIPT="$PWD/bench/mixed-load.lua"
@@ -47,8 +52,10 @@ mkdir -p "$work"
 db=${BENCH_DB:-$work/orggraph.db}
 server=""
 sampler=""
+counters=""
 cleanup() {
   if [ -n "$sampler" ]; then kill "$sampler" 2>/dev/null || true; fi
+  if [ -n "$counters" ]; then kill "$counters" 2>/dev/null || true; fi
   if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
     kill "$server" 2>/dev/null || true
     wait "$server" 2>/dev/null || true
@@ -104,10 +111,21 @@ fi
 echo "== main run: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, RSS sampled every second"
 (while kill -0 "$server" 2>/dev/null; do echo "$(date +%s.%N) $(rss)"; sleep 1; done) >"$work/rss.txt" &
 sampler=$!
+dotnet_counters=$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters")
+if [ "$COUNTERS" != 0 ] && [ -x "$dotnet_counters" ]; then
+  rm -f "$work/counters.csv"
+  "$dotnet_counters" collect -p "$server" --refresh-interval 5 --format csv -o "$work/counters.csv" >"$work/counters.log" 2>&1 &
+  counters=$!
+fi
 run main "$CONNECTIONS" "$DURATION"
 kill "$sampler" 2>/dev/null || true
 wait "$sampler" 2>/dev/null || true
 sampler=""
+if [ -n "$counters" ]; then
+  kill "$counters" 2>/dev/null || true # SIGTERM: background jobs of a script ignore SIGINT
+  wait "$counters" 2>/dev/null || true
+  counters=""
+fi
 
 grep '^MIX' "$work/main.txt"
 # Memory: first and last sample, maximum, mean of the first and last 10 samples, and the least-squares slope.
@@ -123,4 +141,16 @@ awk '{ t[NR] = $1; m[NR] = $2 }
       m[1], m[n], max, k, a / k, k, b / k, slope, n
     printf "RSS MiB about every 10 s:"; for (i = 1; i <= n; i += 10) printf " %.0f", m[i]; printf "\n"
   }' "$work/rss.txt"
+if [ -s "$work/counters.csv" ]; then
+  # Every 5 s: the GC's committed memory, and the live managed heap (gen2 + LOH) as the last GC left it, in MiB.
+  awk -F, '
+    $3 ~ /^dotnet.gc.last_collection.memory.committed_size/ { c[++nc] = $5 / 1048576 }
+    $3 ~ /^dotnet.gc.last_collection.heap.size.*=gen2\]/ { g[++ng] = $5 / 1048576 }
+    $3 ~ /^dotnet.gc.last_collection.heap.size.*=loh\]/ { l[++nl] = $5 / 1048576 }
+    END {
+      if (ng == 0) exit
+      printf "GC committed MiB every 5 s:"; for (i = 1; i <= nc; i++) printf " %.0f", c[i]; printf "\n"
+      printf "gen2 + LOH MiB every 5 s:"; for (i = 1; i <= ng && i <= nl; i++) printf " %.1f", g[i] + l[i]; printf "\n"
+    }' "$work/counters.csv"
+fi
 echo "load average after:$(uptime | sed 's/.*load average://')"

@@ -33,9 +33,12 @@ public static class GeneratedBench
         var (managedBefore, workingSetBefore) = (GC.GetTotalMemory(true), process.WorkingSet64);
 
         var store = new SqliteGraphStore(new SqliteOptions { Path = path });
+        var cpu = process.TotalProcessorTime;
         var load = Stopwatch.StartNew();
         var g = await store.IndexAsync(CancellationToken.None);
         var loadTime = load.Elapsed;
+        process.Refresh();
+        var loadCpu = process.TotalProcessorTime - cpu;
         ForceGc();
         process.Refresh();
         var managed = GC.GetTotalMemory(true);
@@ -46,7 +49,9 @@ public static class GeneratedBench
         Report.Line("| measure | value | target | met |");
         Report.Line("|---|---:|---|---|");
         Report.Line(string.Create(CultureInfo.InvariantCulture,
-            $"| index load (`SqliteGraphStore.IndexAsync` on a fresh store, first in the process) | {loadTime.TotalSeconds:0.00} s | < 10 s | {Met(loadTime.TotalSeconds < 10)} |"));
+            $"| index load (`SqliteGraphStore.IndexAsync` on a fresh store, first in the process), wall clock | {loadTime.TotalSeconds:0.00} s | < 10 s | {Met(loadTime.TotalSeconds < 10)} |"));
+        Report.Line(string.Create(CultureInfo.InvariantCulture,
+            $"| the same load, CPU time of the process (all threads, including the GC) | {loadCpu.TotalSeconds:0.00} s | | |"));
         Report.Line($"| index size | {g.NodeCount} nodes, {g.EdgeCount} relationships | | |");
         Report.Line($"| managed heap after load (`GC.GetTotalMemory(true)`) | {Report.Mb(managed)} (before load {Report.Mb(managedBefore)}) | | |");
         Report.Line($"| process working set after load (`Process.WorkingSet64`) | {Report.Mb(workingSet)} (before load {Report.Mb(workingSetBefore)}) | < 1.5 GB | {Met(workingSet < 1.5 * 1024 * 1024 * 1024)} |");
@@ -100,10 +105,14 @@ public static class GeneratedBench
         g = null;
         ForceGc();
         var again = new SqliteGraphStore(new SqliteOptions { Path = path });
+        process.Refresh();
+        cpu = process.TotalProcessorTime;
         load.Restart();
         _ = await again.IndexAsync(CancellationToken.None);
+        process.Refresh();
         Report.Line();
-        Report.Line(string.Create(CultureInfo.InvariantCulture, $"Second index load in the same process (JIT warm): {load.Elapsed.TotalSeconds:0.00} s."));
+        Report.Line(string.Create(CultureInfo.InvariantCulture,
+            $"Second index load in the same process (JIT warm, file in the page cache): {load.Elapsed.TotalSeconds:0.00} s wall clock, {(process.TotalProcessorTime - cpu).TotalSeconds:0.00} s CPU; {Report.Load()}."));
     }
 
     private static string Met(bool met) => met ? "yes" : "**no**";

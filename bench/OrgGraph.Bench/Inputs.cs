@@ -40,7 +40,7 @@ public sealed record SeedInputs(
     }
 
     /// <summary>
-    /// The 42 ICSs; 150 GP practices and 50 trusts drawn at random (fixed seed); 300 random pairs of nodes, and
+    /// The 42 current ICSs; 150 GP practices and 50 trusts drawn at random (fixed seed); 300 random pairs of nodes, and
     /// 300 random pairs of nodes valid on <see cref="AsOf"/> for the dated connection queries.
     /// </summary>
     public static SeedInputs Choose(GraphIndex g)
@@ -54,7 +54,8 @@ public sealed record SeedInputs(
             return [.. copy.Take(count).Select(i => g.Ids[i])];
         }
 
-        var systems = OfKind(Model.OrgKind.Ics).Select(i => g.Ids[i]).ToList();
+        // The 42 current ICSs (the seed also holds two STPs that closed in 2020).
+        var systems = OfKind(Model.OrgKind.Ics).Where(i => g.NodeEnd[i] == GraphIndex.OpenEnd).Select(i => g.Ids[i]).ToList();
         var controlled = Sample(OfKind(Model.OrgKind.GpPractice), 150).Concat(Sample(OfKind(Model.OrgKind.Trust), 50)).ToList();
         var day = AsOf.DayNumber;
         var valid = Enumerable.Range(0, g.NodeCount).Where(i => g.NodeValid(i, day)).ToArray();

@@ -28,7 +28,7 @@ public sealed record LatencyStats(string Name, int Count, double P50, double P95
 public static class Measure
 {
     public static async Task<LatencyStats> RunAsync<T>(string name, IReadOnlyList<T> inputs, Func<T, Task<int>> operation,
-        int minSamples = 2_000, TimeSpan? budget = null, int warmupPasses = 1, Func<List<int>, string>? describe = null)
+        int minSamples = 2_000, TimeSpan? budget = null, int warmupPasses = 3, Func<List<int>, string>? describe = null)
     {
         var limit = budget ?? TimeSpan.FromSeconds(15);
         for (var pass = 0; pass < warmupPasses; pass++)

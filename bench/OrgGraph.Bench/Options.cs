@@ -12,7 +12,7 @@ public sealed record Options
     public int GeneratedNodes { get; init; } = 1_000_000;
     public int GeneratedRelationships { get; init; } = 4_000_000;
     /// <summary>Most time spent measuring one query (after its warm-up).</summary>
-    public TimeSpan Budget { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Budget { get; init; } = TimeSpan.FromSeconds(6);
     /// <summary>Time limit of one recursive CTE statement.</summary>
     public TimeSpan CteLimit { get; init; } = TimeSpan.FromSeconds(5);
     public int CteDepth { get; init; } = 4;
@@ -30,7 +30,7 @@ public sealed record Options
           --seed-dir PATH       (default: seed/ found above the working directory)
           --generated-db PATH   (default /tmp/bench-generated-1m.db; generated once and reused)
           --nodes N --relationships M   size of the generated graph (default 1000000, 4000000)
-          --budget SECONDS      measuring time per query (default 10)
+          --budget SECONDS      measuring time per query (default 6)
           --cte-limit SECONDS   time limit of one CTE statement (default 5)
           --cte-depth N         depth cap of the connections CTE (default 4)
           --out PATH            also write the markdown results there

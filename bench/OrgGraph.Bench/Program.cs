@@ -12,6 +12,8 @@ Report.Line($"OrgGraph.Bench {string.Join(' ', args)}");
 Report.Line($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, " +
     $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024 / 1024 / 1024} GB available to the GC; {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
 
+Report.Line($"Code: {Git("rev-parse --short HEAD")} plus {Git("status --porcelain --untracked-files=no").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length} modified tracked files; {Report.Load()}");
+
 if (options.Modes.Overlaps(["seed", "cte", "http"]))
 {
     await SeedInputs.EnsureSeedDatabaseAsync(options.SeedDatabase, options.SeedDirectory ?? SeedInputs.FindSeedDirectory());
@@ -67,3 +69,18 @@ if (options.Output is { } output)
 }
 
 return 0;
+
+static string Git(string arguments)
+{
+    try
+    {
+        using var git = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("git", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = git.StandardOutput.ReadToEnd().Trim();
+        git.WaitForExit();
+        return git.ExitCode == 0 ? output : "?";
+    }
+    catch (System.ComponentModel.Win32Exception)
+    {
+        return "?";
+    }
+}

@@ -15,10 +15,15 @@ public static class Report
         s_lines.Add(text);
     }
 
+    /// <summary>The 1, 5 and 15 minute load averages (Linux), to show how busy the machine was.</summary>
+    public static string Load() => File.Exists("/proc/loadavg") ? "load average " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "load average unknown";
+
     public static void Heading(string text)
     {
         Line();
         Line(text);
+        Line();
+        Line($"({Load()} when the section's measurements were printed; {Environment.ProcessorCount} cores)");
         Line();
     }
 

@@ -7,9 +7,10 @@ namespace OrgGraph.Traversal;
 /// the index's arrays finds the distance d; the shortest paths are read off the two search balls (distance from
 /// the source rising, then distance to the target falling, so each is found once). When more paths are asked
 /// for, paths of length d+1, d+2, … come from a depth-first search pruned by the exact distance to the target
-/// (the target's ball grown as far as the length needs) and, without a date, by the days on which the target can
-/// still be reached (<see cref="GrowPeriods"/>). Scratch arrays are per thread and reused with generation stamps,
-/// so a query allocates little beyond its answer.
+/// (the target's ball grown as far as the length needs, or until its frontier is large: beyond it the ball's
+/// depth bounds the distance from below) and, without a date, by the days on which the target can still be
+/// reached (<see cref="GrowPeriods"/>). Scratch arrays are per thread and reused with generation stamps, so a
+/// query allocates little beyond its answer.
 /// </summary>
 internal sealed class ConnectionSearch
 {
@@ -64,6 +65,15 @@ internal sealed class ConnectionSearch
     }
 
     private int _sDepth;
+    /// <summary>
+    /// The target's ball stops growing once its frontier is this large: on a big graph the last layers before
+    /// maxHops are most of the graph, while the depth-first search only needs exact distances near the target
+    /// (outside the ball, the depth of the ball plus one is a lower bound).
+    /// </summary>
+    private const int MaxTargetFrontier = 1_024;
+
+    private const int Unreachable = int.MaxValue / 2;
+
     /// <summary>How many steps from the target <see cref="GrowPeriods"/> goes; beyond, only the target's own periods prune.</summary>
     private const int PeriodDepth = 4;
 
@@ -177,8 +187,9 @@ internal sealed class ConnectionSearch
                 return;
             }
 
-            // Unknown distance means farther than the target's ball, which covers what this length can use.
-            if (s.OnPath[other] == gen || s.StampT[other] != gen || position + 1 + s.DistT[other] > length ||
+            // Outside the target's ball the distance is more than its depth, or infinite once the ball is the whole component.
+            var toTarget = s.StampT[other] == gen ? s.DistT[other] : _frontierT.Count > 0 ? _depthT + 1 : Unreachable;
+            if (s.OnPath[other] == gen || position + 1 + toTarget > length ||
                 (other == _target && position + 1 != length) || !Overlaps(edge, lo, hi, out var nlo, out var nhi) || !MayReachTarget(other, length - position - 1, nlo, nhi))
             {
                 continue;
@@ -197,7 +208,7 @@ internal sealed class ConnectionSearch
     {
         var s = _s;
         var gen = s.Generation;
-        while (_depthT < depth && _frontierT.Count > 0)
+        while (_depthT < depth && _frontierT.Count is > 0 and <= MaxTargetFrontier)
         {
             var next = new List<int>();
             foreach (var node in _frontierT)
