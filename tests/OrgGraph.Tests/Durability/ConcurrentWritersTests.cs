@@ -111,11 +111,18 @@ public sealed class ConcurrentWritersTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ImportCommand_WhileTheApiServes_IsSeenByItsPathQueries()
+    public async Task ImportCommand_WhileTheApiServes_IsSeenByItsLookupsAndPathQueries()
     {
-        // Another process's write must also refresh the API's in-memory traversal index, built here by a first path query.
+        // Another process's write must also refresh the API's in-memory traversal index, built here by a first path
+        // query, and its cache of organisations and resolved ids, filled here by first look-ups (a hit and a miss).
         await using var app = new OrgGraphApp(("Storage:Sqlite:Path", _copy.Database));
         var client = await app.ReadyClientAsync();
+        var renamed = (await StoreState.NodesAsync(_copy.Database, "kind = 'GP_PRACTICE' ORDER BY id LIMIT 1"))[0];
+        const string Lookup = """query($a: ID!, $b: ID!) { a: organisation(id: $a) { name } b: organisation(id: $b) { name } }""";
+        var variables = new { a = renamed.Id, b = "WRITER-A-000001" };
+        var before = await client.QueryAsync(Lookup, variables);
+        Assert.Equal(renamed.Name, before["a"]!["name"]!.GetValue<string>());
+        Assert.Null(before["b"]);
         await client.QueryAsync("""{ whoControls(id: "QT1") { length } }""");
 
         using (var import = ImportProcess.Start(_copy.Database, _inputA))
@@ -124,6 +131,9 @@ public sealed class ConcurrentWritersTests : IAsyncLifetime
             Assert.True(code == 0, stderr);
         }
 
+        var after = await client.QueryAsync(Lookup, variables);
+        Assert.Equal($"{renamed.Name} (WRITER-A)", after["a"]!["name"]!.GetValue<string>());
+        Assert.Equal("Generated company 1 (WRITER-A)", after["b"]!["name"]!.GetValue<string>());
         var chains = (await client.QueryAsync("""{ whoControls(id: "WRITER-A-000498", kinds: [OWNERSHIP]) { controller { id } } }"""))["whoControls"]!.AsArray();
         Assert.Equal("WRITER-A-000499", Assert.Single(chains)!["controller"]!["id"]!.GetValue<string>());
     }

@@ -19,7 +19,14 @@ internal sealed class QueryType : ObjectGraphType
             .Argument<NonNullGraphType<IdGraphType>>("id", "An id (e.g. QT1) or an alias (e.g. E54000014).")
             .ResolveAsync(async c =>
             {
-                var id = await ResolveIdAsync(c, c.GetArgument<string>("id"));
+                // An exact id wins over an alias (IGraphStore.ResolveAsync), so try it as an id first: one store call when it is one.
+                var key = c.GetArgument<string>("id").Trim();
+                if ((await c.Store().GetNodesAsync([key], c.CancellationToken)).GetValueOrDefault(key) is { } node)
+                {
+                    return node;
+                }
+
+                var id = await ResolveIdAsync(c, key);
                 return id is null ? null : (await c.Store().GetNodesAsync([id], c.CancellationToken)).GetValueOrDefault(id);
             });
 

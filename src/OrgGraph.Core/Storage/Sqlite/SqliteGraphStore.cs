@@ -75,27 +75,85 @@ public sealed partial class SqliteGraphStore : IGraphStore
 
     public async Task<IReadOnlyDictionary<string, Node>> GetNodesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
+        var result = new Dictionary<string, Node>(StringComparer.Ordinal);
         if (ids.Count == 0)
         {
-            return new Dictionary<string, Node>();
+            return result;
+        }
+
+        var cache = CurrentReadCache();
+        var missing = new List<string>();
+        foreach (var id in ids)
+        {
+            if (cache.Nodes.TryGetValue(id, out var node))
+            {
+                result[id] = node;
+            }
+            else
+            {
+                missing.Add(id);
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            Interlocked.Increment(ref _calls);
+            return result;
         }
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var snapshot = connection.BeginTransaction(deferred: true);
         var nodes = await ReadNodesAsync(connection, snapshot, $"SELECT {NodeColumns} FROM nodes n WHERE n.id IN (SELECT value FROM json_each($ids))",
-            c => c.Parameters.AddWithValue("$ids", Json(ids)), cancellationToken);
-        return nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+            c => c.Parameters.AddWithValue("$ids", Json(missing)), cancellationToken);
+        foreach (var node in nodes)
+        {
+            result[node.Id] = cache.Nodes[node.Id] = node;
+        }
+
+        return result;
     }
 
     public async Task<IReadOnlyDictionary<string, string>> ResolveAsync(IReadOnlyCollection<string> idsOrAliases, CancellationToken cancellationToken)
     {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (idsOrAliases.Count == 0)
         {
-            return new Dictionary<string, string>(StringComparer.Ordinal);
+            return result;
+        }
+
+        var cache = CurrentReadCache();
+        var missing = new List<string>();
+        foreach (var key in idsOrAliases)
+        {
+            if (!cache.Resolved.TryGetValue(key, out var id))
+            {
+                missing.Add(key);
+            }
+            else if (id is not null)
+            {
+                result[key] = id;
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            Interlocked.Increment(ref _calls);
+            return result;
         }
 
         await using var connection = await OpenAsync(cancellationToken);
-        return await ResolveAsync(connection, null, idsOrAliases, cancellationToken);
+        var resolved = await ResolveAsync(connection, null, missing, cancellationToken);
+        foreach (var key in missing)
+        {
+            var id = resolved.GetValueOrDefault(key);
+            cache.Resolved[key] = id;
+            if (id is not null)
+            {
+                result[key] = id;
+            }
+        }
+
+        return result;
     }
 
     private static async Task<Dictionary<string, string>> ResolveAsync(SqliteConnection connection, SqliteTransaction? transaction,
