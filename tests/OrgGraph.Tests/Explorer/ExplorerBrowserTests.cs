@@ -219,7 +219,7 @@ public sealed class ExplorerBrowserTests(BrowserFixture browser) : IClassFixture
     [Fact]
     public async Task Screenshot_OfAControlChainDrawn()
     {
-        await using var session = await browser.OpenAsync($"#q=whoControls&from={Practice}&maxHops=8&asOf=2022-06-01", 1440, 860);
+        await using var session = await browser.OpenAsync($"#q=whoControls&from={Practice}&maxHops=8&asOf=2022-06-01", 1600, 900);
         var page = session.Page;
         await Expect(page.Locator("#path-list li")).ToHaveCountAsync(2);
         await page.ClickAsync("#path-list li >> nth=0");

@@ -63,7 +63,7 @@ const STYLE = [
       'border-width': 1.5,
       'border-color': '#ffffff',
       label: 'data(name)',
-      'font-size': 10,
+      'font-size': 11,
       color: '#1b1f24',
       'text-valign': 'bottom',
       'text-halign': 'center',
@@ -89,7 +89,7 @@ const STYLE = [
       'arrow-scale': 0.9,
       'line-style': (edge) => confidenceLine(edge.data('confidence')),
       label: 'data(label)',
-      'font-size': 8,
+      'font-size': 9,
       color: '#3d444d',
       'text-wrap': 'wrap',
       'text-rotation': 'autorotate',
@@ -99,7 +99,7 @@ const STYLE = [
       'min-zoomed-font-size': 6,
     },
   },
-  { selector: '.faded', style: { opacity: 0.15 } },
+  { selector: '.faded', style: { opacity: 0.25 } },
   { selector: 'node.highlighted', style: { 'underlay-color': '#f2c94c', 'underlay-opacity': 0.7, 'underlay-padding': 7 } },
   { selector: 'edge.highlighted', style: { width: 3, 'underlay-color': '#f2c94c', 'underlay-opacity': 0.7, 'underlay-padding': 4 } },
   { selector: ':selected', style: { 'overlay-color': '#0969da', 'overlay-opacity': 0.18, 'overlay-padding': 6 } },
@@ -218,8 +218,8 @@ export class GraphView {
       }
     }
     // A headless copy of the nodes, each as large as its label needs, laid out by path order.
-    const helper = cytoscape({ headless: true, styleEnabled: true, elements, style: [{ selector: 'node', style: { width: 150, height: 64 } }] });
-    helper.layout({ name: 'dagre', rankDir: 'LR', nodeSep: 24, rankSep: 70, edgeSep: 12 }).run();
+    const helper = cytoscape({ headless: true, styleEnabled: true, elements, style: [{ selector: 'node', style: { width: 140, height: 64 } }] });
+    helper.layout({ name: 'dagre', rankDir: 'LR', nodeSep: 24, rankSep: 55, edgeSep: 12 }).run();
     const positions = {};
     helper.nodes().forEach((node) => { positions[node.id()] = { ...node.position() }; });
     helper.destroy();
