@@ -23,6 +23,18 @@ function sourcesInline(sources) {
   return el('span', { class: 'muted' }, parts);
 }
 
+/** Sources as numbered links, [1] [2], each titled: for tables where whole titles would crowd the rows. */
+function sourcesNumbered(sources) {
+  if (!sources?.length) return '';
+  return el('span', { class: 'source-numbers' }, sources.map((source, i) => {
+    const label = `[${i + 1}]`;
+    const title = [source.title, source.url].filter(Boolean).join(' — ');
+    return source.url && /^https?:\/\//i.test(source.url)
+      ? el('a', { href: source.url, target: '_blank', rel: 'noopener noreferrer', title }, label)
+      : el('span', { title }, label);
+  }));
+}
+
 function timeline(title, columns, rows) {
   if (!rows?.length) return null;
   return [
@@ -103,9 +115,9 @@ export function renderOrganisation(panel, org, handlers, asOf) {
       el('button', { type: 'button', onclick: () => handlers.onConnect('from', org.id), title: 'Use as the first organisation of a connections question' }, 'Connect from'),
       el('button', { type: 'button', onclick: () => handlers.onConnect('to', org.id), title: 'Use as the second organisation of a connections question' }, 'Connect to')),
     properties(org.properties) ? [el('h3', {}, 'Properties'), properties(org.properties)] : null,
-    timeline('Names', [['Name', (r) => r.name], ['Valid', (r) => period(r.validFrom, r.validTo)], ['Sources', (r) => sourcesInline(r.sources)]], org.names),
-    timeline('Roles', [['Role', (r) => r.role], ['Valid', (r) => period(r.validFrom, r.validTo)], ['Sources', (r) => sourcesInline(r.sources)]], org.roles),
-    timeline('Codes', [['Code', (r) => r.value], ['Scheme', (r) => r.scheme], ['Valid', (r) => period(r.validFrom, r.validTo)]], org.aliases),
+    timeline('Names', [['Name', (r) => r.name], ['Valid', (r) => period(r.validFrom, r.validTo)], ['Sources', (r) => sourcesNumbered(r.sources)]], org.names),
+    timeline('Roles', [['Role', (r) => r.role], ['Valid', (r) => period(r.validFrom, r.validTo)], ['Sources', (r) => sourcesNumbered(r.sources)]], org.roles),
+    timeline('Codes', [['Code', (r) => r.value], ['Scheme', (r) => r.scheme], ['Valid', (r) => period(r.validFrom, r.validTo)], ['Sources', (r) => sourcesNumbered(r.sources)]], org.aliases),
     el('h3', {}, 'Sources'),
     sourceList(org.sources),
     el('h3', {}, 'Relationships'),

@@ -178,24 +178,28 @@ export class GraphView {
     this.focusId = focusId;
     const cy = this.cy;
     if (fresh) {
+      // A fresh neighbourhood is a star: the organisation in the middle, its neighbours around it.
       cy.layout({
         name: 'concentric',
         concentric: (node) => (node.id() === focusId ? 2 : 1),
         levelWidth: () => 1,
-        minNodeSpacing: 40,
+        minNodeSpacing: 20,
+        nodeDimensionsIncludeLabels: true,
         animate: false,
       }).run();
+    } else {
+      // Expanded nodes unfold from where they are, by a force layout that keeps labels apart.
+      cy.layout({
+        name: 'cose',
+        animate: false,
+        randomize: false,
+        nodeDimensionsIncludeLabels: true,
+        nodeRepulsion: () => 20000,
+        idealEdgeLength: () => 120,
+        gravity: 0.3,
+        numIter: 1500,
+      }).run();
     }
-    cy.layout({
-      name: 'cose',
-      animate: false,
-      randomize: false,
-      nodeRepulsion: () => 12000,
-      idealEdgeLength: () => 150,
-      nodeOverlap: 20,
-      numIter: 1500,
-      padding: 30,
-    }).run();
     this.fit();
   }
 
