@@ -82,11 +82,14 @@ if (args is ["export", .. var exportArgs])
 }
 
 app.UseSerilogRequestLogging();
+app.UseExplorerSecurityHeaders(); // CSP and friends for /explorer and its assets (Http/ExplorerPage.cs)
 app.UseStaticFiles();
 app.UseRateLimiter(); // limits /graphql only (Http/RateLimiting.cs)
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 app.MapGraphQLHttp("/graphql");
+// The explorer page for investigators (README, Explorer): search, paths and control chains drawn as a graph.
+app.MapExplorer();
 // Performance (docs/benchmarks.md): /bench/bare, mapped only when Benchmark:BareEndpoint is true.
 app.MapBareBenchmarkEndpoint();
 app.MapGet("/", () => Results.Redirect("/graphql"));
