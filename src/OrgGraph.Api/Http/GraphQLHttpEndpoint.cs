@@ -5,6 +5,7 @@ using GraphQL.Validation;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using OrgGraph.Api.GraphQL;
+using OrgGraph.Storage;
 
 namespace OrgGraph.Api.Http;
 
@@ -139,7 +140,8 @@ internal static class GraphQLHttpEndpoint
         ExecutionResult result;
         try
         {
-            result = await services.GetRequiredService<IDocumentExecuter<OrgGraphSchema>>().ExecuteAsync(new ExecutionOptions
+            // The request's store calls share one snapshot, so an import committing meanwhile is not half seen (IGraphStore.InSnapshotAsync).
+            result = await services.GetRequiredService<IGraphStore>().InSnapshotAsync(() => services.GetRequiredService<IDocumentExecuter<OrgGraphSchema>>().ExecuteAsync(new ExecutionOptions
             {
                 Query = string.IsNullOrWhiteSpace(request.Query) ? null : request.Query,
                 DocumentId = request.DocumentId,
@@ -152,7 +154,7 @@ internal static class GraphQLHttpEndpoint
                 ValidationRules = isGet ? [.. DocumentValidator.CoreRules, OnlyQueriesOverGet.Instance] : null,
                 // A document cached from a POST must still be refused over GET if it is not a query.
                 CachedDocumentValidationRules = isGet ? [OnlyQueriesOverGet.Instance] : null,
-            });
+            }), timeout.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
         {

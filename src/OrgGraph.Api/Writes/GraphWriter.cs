@@ -10,7 +10,8 @@ namespace OrgGraph.Api.Writes;
 /// Every write the API makes: input checked first, then one store transaction holding the write and its audit
 /// record (<see cref="Change"/>: the key id, the time from <see cref="TimeProvider"/>, the sources, the records
 /// before and after). Nothing is deleted: retiring sets <c>validTo</c>, and an upsert's previous values stay in the
-/// audit trail. Writes are serialised in this process, so the "before" of one cannot interleave with another.
+/// audit trail. Each write reads what it replaces inside its own write transaction (<see cref="IGraphStore.InWriteTransactionAsync"/>),
+/// so its "before" is exactly the previous write's "after", whatever other writers (another instance, the import command) do.
 /// </summary>
 internal sealed class GraphWriter(IGraphStore store, CsvImporter importer, TimeProvider time, ILogger<GraphWriter> logger)
 {
@@ -19,8 +20,6 @@ internal sealed class GraphWriter(IGraphStore store, CsvImporter importer, TimeP
 
     /// <summary>The files of the project's CSV format (docs/csv-format.md); nothing else may be uploaded.</summary>
     public static readonly IReadOnlyList<string> CsvFileNames = ["sources.csv", "nodes.csv", "names.csv", "roles.csv", "aliases.csv", "relationships.csv"];
-
-    private readonly SemaphoreSlim _lock = new(1, 1);
 
     public async Task<Node> UpsertOrganisationAsync(Writer writer, OrganisationInput input, CancellationToken cancellationToken)
     {
@@ -309,16 +308,17 @@ internal sealed class GraphWriter(IGraphStore store, CsvImporter importer, TimeP
         return change;
     }
 
+    /// <summary>The write's reads and its store write as one transaction; refused with STORE_BUSY when another process holds the store too long.</summary>
     private async Task<T> ExclusiveAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
     {
-        await _lock.WaitAsync(cancellationToken);
         try
         {
-            return await write();
+            return await store.InWriteTransactionAsync(write, cancellationToken);
         }
-        finally
+        catch (StoreBusyException e)
         {
-            _lock.Release();
+            logger.LogWarning("Write refused, the store is busy: {Reason}", e.Message);
+            throw StoreBusyError.Instance();
         }
     }
 

@@ -16,7 +16,7 @@ internal sealed class MutationType : ObjectGraphType
         Name = "Mutation";
         Description = "Writes, each with an API key. Every write is recorded in the audit trail (`changes`) with the key's id, the time and its sources, " +
             "in the same transaction. Nothing is deleted: retiring sets `validTo`, so history stays queryable. Invalid input is INVALID_ARGUMENT, " +
-            "an unknown id NOT_FOUND; `extensions.field` names the field.";
+            "an unknown id NOT_FOUND; `extensions.field` names the field. A write that finds the store held by another process (an import) for too long is STORE_BUSY; then too nothing is written.";
 
         Field<NonNullGraphType<OrganisationType>>("upsertOrganisation")
             .Description("Creates an organisation, or replaces the one with the same id (its names, roles and aliases are kept; sources accumulate)." + Auth)
