@@ -29,7 +29,8 @@ internal sealed class MutationType : ObjectGraphType
 
         Field<NonNullGraphType<OrganisationType>>("retireOrganisation")
             .Description("Closes an organisation: sets its `validTo`, keeping the record, so it is still found by id and on dates before `validTo`. " +
-                "Its relationships are not changed; retire them with `retireRelationship`." + Auth)
+                "Its relationships still open after `validTo` end on the same day, each recorded in the audit trail (RETIRE_RELATIONSHIP) with the same key, time and sources; " +
+                "on earlier dates they still answer." + Auth)
             .Argument<NonNullGraphType<IdGraphType>>("id", "The organisation's exact id.")
             .Argument<NonNullGraphType<IsoDateGraphType>>("validTo", "Its last day; not before its `validFrom`.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("sourceUrls", "1 to 20 absolute http(s) URLs backing the closure.")
