@@ -22,10 +22,37 @@ internal static class GraphQLHttpEndpoint
 
     public static IEndpointRouteBuilder MapGraphQLHttp(this IEndpointRouteBuilder app, string pattern)
     {
-        app.MapPost(pattern, PostAsync);
-        app.MapGet(pattern, GetAsync);
+        app.MapPost(pattern, PostAsync).AddEndpointFilter(UnlessClientAbortsAsync);
+        app.MapGet(pattern, GetAsync).AddEndpointFilter(UnlessClientAbortsAsync);
         return app;
     }
+
+    /// <summary>
+    /// A request whose client went away (<see cref="HttpContext.RequestAborted"/>) is not a server error: it is logged at
+    /// Information, without a stack trace, and answered (to nobody) with 499, the status proxies use for it.
+    /// </summary>
+    private static async ValueTask<object?> UnlessClientAbortsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GraphQLHttpEndpoint))
+                .LogInformation("The client closed the request {Method} {Path} before it was answered", http.Request.Method, http.Request.Path.Value);
+            if (!http.Response.HasStarted)
+            {
+                http.Response.StatusCode = ClientClosedRequest;
+            }
+
+            return Results.Empty;
+        }
+    }
+
+    /// <summary>The status nginx logs for a request the client closed; never seen by the client.</summary>
+    private const int ClientClosedRequest = 499;
 
     private static async Task PostAsync(HttpContext http, IGraphQLTextSerializer serializer)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
@@ -12,7 +13,7 @@ namespace OrgGraph.Tests.Writes;
 /// <summary>
 /// Writes through the API while another process holds the store's write lock (here a connection of its own that has
 /// begun a write, as the import command does): the write waits without blocking, then is refused with STORE_BUSY and
-/// writes nothing.
+/// writes nothing; and a client that gives up meanwhile is logged as such, not as a server error.
 /// </summary>
 public sealed class BusyStoreTests : IAsyncLifetime
 {
@@ -56,6 +57,34 @@ public sealed class BusyStoreTests : IAsyncLifetime
         Assert.Equal(before, await SqliteSnapshot.TakeAsync(_app.DatabasePath));
         await _writer.QueryAsync(UpsertOrganisation, Organisation("busy-store-ltd"));
         Assert.NotNull(await _writer.OrganisationAsync("busy-store-ltd"));
+    }
+
+    [Fact]
+    public async Task ClientGivingUpOnAWaitingWrite_IsLoggedAsClosedByTheClient_NotAsAServerError()
+    {
+        await using (await HoldWriteLockAsync())
+        {
+            using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+            {
+                Content = JsonContent.Create(new { query = UpsertOrganisation, variables = Organisation("impatient-client-ltd") }),
+            };
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _writer.SendAsync(request, giveUp.Token));
+
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!_logs.All.Contains("The client closed the request", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        var logs = _logs.All;
+        Assert.Contains("[Information] The client closed the request \"POST\" \"/graphql\"", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("[Error]", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("[Fatal]", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("responded 500", logs, StringComparison.Ordinal);
+        Assert.Contains("responded 499", logs, StringComparison.Ordinal);
     }
 
     /// <summary>A connection of its own that has begun a write and holds SQLite's write lock until disposed.</summary>
