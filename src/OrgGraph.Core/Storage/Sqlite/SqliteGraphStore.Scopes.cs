@@ -13,7 +13,8 @@ namespace OrgGraph.Storage.Sqlite;
 /// made in the flow ends it, so what is read after the write sees the write.</item>
 /// <item>A <em>write transaction</em> (<see cref="InWriteTransactionAsync"/>) holds the write lock from its start: the reads
 /// it makes (e.g. the audit record's "before") and its <see cref="UpsertAsync"/> calls are one transaction, committed when it
-/// returns, so no other writer, in this process or another, can change what it read before it writes.</item>
+/// returns (rolled back if it wrote nothing or threw), so no other writer, in this process or another, can change what it
+/// read before it writes.</item>
 /// </list>
 /// The calls of one scope take turns on its connection (GraphQL resolves fields in parallel).
 /// </summary>
@@ -66,13 +67,19 @@ public sealed partial class SqliteGraphStore
         {
             await using var connection = await OpenAsync(cancellationToken);
             await BeginWriteAsync(connection, cancellationToken);
-            _scope.Value = new Scope(writes: true) { Connection = connection };
+            var scope = new Scope(writes: true) { Connection = connection };
+            _scope.Value = scope;
             try
             {
                 var result = await write();
-                await BumpGenerationAsync(connection, cancellationToken);
-                await BeforeCommit(cancellationToken);
-                await ExecuteAsync(connection, null, "COMMIT", cancellationToken);
+                // A write that wrote nothing (a refused upload, say) leaves the store as it was: rolled back below.
+                if (scope.Wrote)
+                {
+                    await BumpGenerationAsync(connection, cancellationToken);
+                    await BeforeCommit(cancellationToken);
+                    await ExecuteAsync(connection, null, "COMMIT", cancellationToken);
+                }
+
                 return result;
             }
             finally
@@ -179,6 +186,9 @@ public sealed partial class SqliteGraphStore
         public SqliteTransaction? Transaction { get; set; }
 
         public bool Closed { get; private set; }
+
+        /// <summary>Whether a write transaction has written anything (only then is it committed).</summary>
+        public bool Wrote { get; set; }
 
         /// <summary>Ends a snapshot's transaction once no call is using it; the next call starts a new one, unless <paramref name="closed"/>.</summary>
         public async Task CloseAsync(bool closed)

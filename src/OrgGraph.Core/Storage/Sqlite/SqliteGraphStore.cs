@@ -53,6 +53,7 @@ public sealed partial class SqliteGraphStore : IGraphStore
         }
 
         await using var lease = await LeaseAsync(cancellationToken);
+        _scope.Value!.Wrote = true;
         var connection = lease.Connection;
         await UpsertSourcesAsync(connection, batch.Sources, cancellationToken);
         await UpsertNodesAsync(connection, batch.Nodes, cancellationToken);
