@@ -67,6 +67,8 @@ builder.Services.AddGraphQLDocumentCache();
 builder.Services.AddFieldCountLimit();
 builder.Services.AddPersistedQueries();
 builder.Services.AddGraphQLRateLimiting();
+// Behind a reverse proxy (docs/security.md): X-Forwarded-For is read from ForwardedHeaders:KnownProxies/KnownNetworks only; off by default.
+builder.Services.AddTrustedProxies();
 
 var app = builder.Build();
 
@@ -81,6 +83,7 @@ if (args is ["export", .. var exportArgs])
     return await OrgGraph.Api.Exporting.ExportCommand.RunAsync(app.Services, exportArgs, CancellationToken.None);
 }
 
+app.UseTrustedProxies(); // before anything that uses the client's address (request log, rate limiter)
 app.UseSerilogRequestLogging();
 app.UseExplorerSecurityHeaders(); // CSP and friends for /explorer and its assets (Http/ExplorerPage.cs)
 app.UseStaticFiles();

@@ -5,6 +5,7 @@ using GraphQL.Validation;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using OrgGraph.Api.GraphQL;
+using OrgGraph.Storage;
 
 namespace OrgGraph.Api.Http;
 
@@ -21,10 +22,37 @@ internal static class GraphQLHttpEndpoint
 
     public static IEndpointRouteBuilder MapGraphQLHttp(this IEndpointRouteBuilder app, string pattern)
     {
-        app.MapPost(pattern, PostAsync);
-        app.MapGet(pattern, GetAsync);
+        app.MapPost(pattern, PostAsync).AddEndpointFilter(UnlessClientAbortsAsync);
+        app.MapGet(pattern, GetAsync).AddEndpointFilter(UnlessClientAbortsAsync);
         return app;
     }
+
+    /// <summary>
+    /// A request whose client went away (<see cref="HttpContext.RequestAborted"/>) is not a server error: it is logged at
+    /// Information, without a stack trace, and answered (to nobody) with 499, the status proxies use for it.
+    /// </summary>
+    private static async ValueTask<object?> UnlessClientAbortsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GraphQLHttpEndpoint))
+                .LogInformation("The client closed the request {Method} {Path} before it was answered", http.Request.Method, http.Request.Path.Value);
+            if (!http.Response.HasStarted)
+            {
+                http.Response.StatusCode = ClientClosedRequest;
+            }
+
+            return Results.Empty;
+        }
+    }
+
+    /// <summary>The status nginx logs for a request the client closed; never seen by the client.</summary>
+    private const int ClientClosedRequest = 499;
 
     private static async Task PostAsync(HttpContext http, IGraphQLTextSerializer serializer)
     {
@@ -139,7 +167,8 @@ internal static class GraphQLHttpEndpoint
         ExecutionResult result;
         try
         {
-            result = await services.GetRequiredService<IDocumentExecuter<OrgGraphSchema>>().ExecuteAsync(new ExecutionOptions
+            // The request's store calls share one snapshot, so an import committing meanwhile is not half seen (IGraphStore.InSnapshotAsync).
+            result = await services.GetRequiredService<IGraphStore>().InSnapshotAsync(() => services.GetRequiredService<IDocumentExecuter<OrgGraphSchema>>().ExecuteAsync(new ExecutionOptions
             {
                 Query = string.IsNullOrWhiteSpace(request.Query) ? null : request.Query,
                 DocumentId = request.DocumentId,
@@ -152,7 +181,7 @@ internal static class GraphQLHttpEndpoint
                 ValidationRules = isGet ? [.. DocumentValidator.CoreRules, OnlyQueriesOverGet.Instance] : null,
                 // A document cached from a POST must still be refused over GET if it is not a query.
                 CachedDocumentValidationRules = isGet ? [OnlyQueriesOverGet.Instance] : null,
-            });
+            }), timeout.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
         {

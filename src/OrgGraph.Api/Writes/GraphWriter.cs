@@ -10,7 +10,8 @@ namespace OrgGraph.Api.Writes;
 /// Every write the API makes: input checked first, then one store transaction holding the write and its audit
 /// record (<see cref="Change"/>: the key id, the time from <see cref="TimeProvider"/>, the sources, the records
 /// before and after). Nothing is deleted: retiring sets <c>validTo</c>, and an upsert's previous values stay in the
-/// audit trail. Writes are serialised in this process, so the "before" of one cannot interleave with another.
+/// audit trail. Each write reads what it replaces inside its own write transaction (<see cref="IGraphStore.InWriteTransactionAsync"/>),
+/// so its "before" is exactly the previous write's "after", whatever other writers (another instance, the import command) do.
 /// </summary>
 internal sealed class GraphWriter(IGraphStore store, CsvImporter importer, TimeProvider time, ILogger<GraphWriter> logger)
 {
@@ -19,8 +20,6 @@ internal sealed class GraphWriter(IGraphStore store, CsvImporter importer, TimeP
 
     /// <summary>The files of the project's CSV format (docs/csv-format.md); nothing else may be uploaded.</summary>
     public static readonly IReadOnlyList<string> CsvFileNames = ["sources.csv", "nodes.csv", "names.csv", "roles.csv", "aliases.csv", "relationships.csv"];
-
-    private readonly SemaphoreSlim _lock = new(1, 1);
 
     public async Task<Node> UpsertOrganisationAsync(Writer writer, OrganisationInput input, CancellationToken cancellationToken)
     {
@@ -66,8 +65,13 @@ internal sealed class GraphWriter(IGraphStore store, CsvImporter importer, TimeP
             WriteValidation.Period(before.ValidFrom, validTo, "validTo");
             var (sources, sourceIds) = await SourcesForAsync(urls, cancellationToken);
             var node = before with { ValidTo = validTo, SourceIds = Union(before.SourceIds, sourceIds) };
-            await WriteAsync(writer, ChangeAction.RetireOrganisation, id, new GraphBatch { Sources = sources, Nodes = [node] },
-                [id], sourceIds, Snapshots.Of(before), Snapshots.Of(node), cancellationToken);
+            // Its relationships still open after its last day end with it (those starting later are left as they are).
+            var touching = (await store.GetRelationshipsAsync([id], new RelationshipFilter(), cancellationToken)).GetValueOrDefault(id) ?? [];
+            var ended = touching.Where(r => (r.ValidTo is null || r.ValidTo > validTo) && (r.ValidFrom is null || r.ValidFrom <= validTo))
+                .Select(r => (Before: r, After: r with { ValidTo = validTo, SourceIds = Union(r.SourceIds, sourceIds) })).ToList();
+            await WriteAsync(writer, ChangeAction.RetireOrganisation, id, new GraphBatch { Sources = sources, Nodes = [node], Relationships = [.. ended.Select(e => e.After)] },
+                [id], sourceIds, Snapshots.Of(before), Snapshots.Of(node), cancellationToken,
+                [.. ended.Select(e => new Audited(ChangeAction.RetireRelationship, Describe(e.After), [e.After.From, e.After.To], Snapshots.Of(e.Before), Snapshots.Of(e.After)))]);
             return await NodeAsync(id, cancellationToken) ?? node;
         }, cancellationToken);
     }
@@ -288,37 +292,50 @@ internal sealed class GraphWriter(IGraphStore store, CsvImporter importer, TimeP
         return (created, [.. byId.Keys]);
     }
 
+    /// <summary>
+    /// Writes the batch with its audit record, and one more record for each of <paramref name="alongside"/> (writes the
+    /// first one entails, e.g. the relationships a retirement ends), all with the same key, time and sources.
+    /// </summary>
     private async Task<Change> WriteAsync(Writer writer, ChangeAction action, string subject, GraphBatch batch, IEnumerable<string> nodeIds,
-        IEnumerable<string> sourceIds, JsonNode? before, JsonNode after, CancellationToken cancellationToken)
+        IEnumerable<string> sourceIds, JsonNode? before, JsonNode after, CancellationToken cancellationToken, IReadOnlyList<Audited>? alongside = null)
     {
         var at = time.GetUtcNow();
-        var change = new Change
+        var sources = sourceIds.Distinct(StringComparer.Ordinal).ToList();
+        var changes = new[] { new Audited(action, subject, nodeIds, before, after) }.Concat(alongside ?? []).Select(a => new Change
         {
             Id = Guid.CreateVersion7(at).ToString(),
             At = at,
             KeyId = writer.KeyId,
-            Action = action,
-            Subject = subject,
-            NodeIds = [.. nodeIds.Distinct(StringComparer.Ordinal)],
-            SourceIds = [.. sourceIds.Distinct(StringComparer.Ordinal)],
-            Before = before?.ToJsonString(),
-            After = after.ToJsonString(),
-        };
-        await store.UpsertAsync(batch with { Changes = [change] }, cancellationToken);
-        logger.LogInformation("Write {Action} {Subject} by key {KeyId} (change {ChangeId})", EnumNames.ToWire(action), subject, writer.KeyId, change.Id);
-        return change;
+            Action = a.Action,
+            Subject = a.Subject,
+            NodeIds = [.. a.NodeIds.Distinct(StringComparer.Ordinal)],
+            SourceIds = sources,
+            Before = a.Before?.ToJsonString(),
+            After = a.After.ToJsonString(),
+        }).ToList();
+        await store.UpsertAsync(batch with { Changes = changes }, cancellationToken);
+        foreach (var change in changes)
+        {
+            logger.LogInformation("Write {Action} {Subject} by key {KeyId} (change {ChangeId})", EnumNames.ToWire(change.Action), change.Subject, writer.KeyId, change.Id);
+        }
+
+        return changes[0];
     }
 
+    /// <summary>One audited write: what was done, to what, and the record before and after.</summary>
+    private sealed record Audited(ChangeAction Action, string Subject, IEnumerable<string> NodeIds, JsonNode? Before, JsonNode After);
+
+    /// <summary>The write's reads and its store write as one transaction; refused with STORE_BUSY when another process holds the store too long.</summary>
     private async Task<T> ExclusiveAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
     {
-        await _lock.WaitAsync(cancellationToken);
         try
         {
-            return await write();
+            return await store.InWriteTransactionAsync(write, cancellationToken);
         }
-        finally
+        catch (StoreBusyException e)
         {
-            _lock.Release();
+            logger.LogWarning("Write refused, the store is busy: {Reason}", e.Message);
+            throw StoreBusyError.Instance();
         }
     }
 

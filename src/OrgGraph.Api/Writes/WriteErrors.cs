@@ -14,6 +14,9 @@ internal static class AuthErrorCodes
 
     /// <summary>The server has no API keys configured, so writes are disabled.</summary>
     public const string NotConfigured = "AUTH_NOT_CONFIGURED";
+
+    /// <summary>Another process (an import) held the store for longer than a write waits (Storage:Sqlite:BusyTimeout).</summary>
+    public const string StoreBusy = "STORE_BUSY";
 }
 
 /// <summary>A write refused for want of a valid API key. The message never repeats what was sent.</summary>
@@ -53,4 +56,13 @@ internal sealed class WriteInputError : ExecutionError
 
     public static WriteInputError NotFound(string field, string what) =>
         new(ErrorCodes.NotFound, field, $"Argument '{field}': {what} Nothing was written.");
+}
+
+/// <summary>A write refused because the store stayed locked by another writer (an import) for longer than writes wait.</summary>
+internal sealed class StoreBusyError : ExecutionError
+{
+    private StoreBusyError(string message) : base(message) => Code = AuthErrorCodes.StoreBusy;
+
+    public static StoreBusyError Instance() =>
+        new("The store is being written by another process (an import) and was not free in time. Nothing was written; try again when that import has finished.");
 }

@@ -7,17 +7,51 @@ internal sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);
 
 /// <summary>
 /// A strict RFC 4180 reader that keeps physical line numbers, so errors can say where a bad field is
-/// even when earlier fields hold quoted newlines. Accepts a UTF-8 BOM and LF or CRLF line ends.
+/// even when earlier fields hold quoted newlines. Accepts a UTF-8 BOM and LF or CRLF line ends; refuses other encodings.
 /// </summary>
 internal static class CsvReader
 {
-    /// <summary>Reads every record; throws <see cref="CsvFormatException"/> on malformed quoting or invalid UTF-8.</summary>
-    public static IEnumerable<CsvRecord> Read(Stream stream, string fileName)
+    /// <summary>UTF-8 as the files must be: invalid bytes throw <see cref="DecoderFallbackException"/> rather than decoding to U+FFFD.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Reads every record; throws <see cref="CsvFormatException"/> on malformed quoting or text that is not UTF-8.</summary>
+    public static IEnumerable<CsvRecord> Read(Stream stream, string fileName) => Parse(new StringReader(Decode(stream, fileName)), fileName);
+
+    /// <summary>
+    /// The file's text. A UTF-8 BOM is skipped; a UTF-16 (or UTF-32) BOM is refused, as are bytes that are not UTF-8, at the
+    /// line and column where they start. (U+FFFD written as UTF-8 is an ordinary character.)
+    /// </summary>
+    private static string Decode(Stream stream, string fileName)
     {
-        // Invalid bytes decode to U+FFFD, which the loop reports at its own line and column (a throwing
-        // decoder would fail a whole buffer ahead of the position being parsed).
-        var decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
-        using var reader = new StreamReader(stream, decoder, detectEncodingFromByteOrderMarks: true);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..])
+        {
+            throw new CsvFormatException(fileName, 1, 1, "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8");
+        }
+
+        if (bytes is [0xEF, 0xBB, 0xBF, ..])
+        {
+            bytes = bytes[3..];
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            // Everything before the first invalid byte is valid UTF-8: locate it by the text it decodes to.
+            var before = StrictUtf8.GetString(bytes[..Math.Clamp(e.Index, 0, bytes.Length)]);
+            var lastLine = before.LastIndexOf('\n');
+            throw new CsvFormatException(fileName, 1 + before.Count(c => c == '\n'), before.Length - lastLine,
+                "not valid UTF-8 (save the file as UTF-8; Windows-1252 and Latin-1 are not read)");
+        }
+    }
+
+    private static IEnumerable<CsvRecord> Parse(TextReader reader, string fileName)
+    {
         var line = 1;
         var recordLine = 1;
         var fields = new List<string>();
@@ -31,11 +65,6 @@ internal static class CsvReader
         {
             var c = reader.Read();
             column++;
-            if (c == '\uFFFD')
-            {
-                throw new CsvFormatException(fileName, line, column, "not valid UTF-8 (save the file as UTF-8; Windows-1252 and Latin-1 are not read)");
-            }
-
             if (inQuotes)
             {
                 if (c == -1)

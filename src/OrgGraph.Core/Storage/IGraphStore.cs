@@ -20,6 +20,21 @@ public interface IGraphStore
     /// </summary>
     Task<ImportCounts> UpsertAsync(GraphBatch batch, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="read"/> so that the store calls it makes see one state of the graph, even if a write commits
+    /// in between (SQLite: one read transaction, taken at the first call; a write made inside ends it, so later reads see
+    /// the write). Neo4j: each call is its own transaction (docs/security.md, Not covered).
+    /// </summary>
+    Task<T> InSnapshotAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="write"/> as one write transaction: the reads it makes (e.g. of the records a write replaces) and
+    /// its <see cref="UpsertAsync"/> calls commit together when it returns, or not at all, and no other writer can change what
+    /// it read in between. SQLite: across processes (the write lock, waited for up to its busy timeout, then
+    /// <see cref="StoreBusyException"/>). Neo4j: serialised with the other writes of this process only.
+    /// </summary>
+    Task<T> InWriteTransactionAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken);
+
     /// <summary>Nodes (with names, roles and aliases) by exact id. Missing ids are absent from the result.</summary>
     Task<IReadOnlyDictionary<string, Node>> GetNodesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
 

@@ -1,6 +1,9 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrgGraph.Api.Seeding;
+using OrgGraph.Api.Writes;
 using OrgGraph.Api.Storage;
 using OrgGraph.Storage.Neo4j;
 using OrgGraph.Tests.Support;
@@ -12,7 +15,8 @@ namespace OrgGraph.Tests.Deployment;
 /// docker-compose.yml and the Dockerfile checked offline (no Docker engine here): Neo4j 5 Community with its
 /// password from the environment, the Query API on and a health check that queries it, data on a named volume;
 /// the API built from the Dockerfile, configured for Neo4j through the real options classes, seeding on first
-/// start and waiting for Neo4j to be healthy. Compose's variable interpolation is applied as Compose does.
+/// start and waiting for Neo4j to be healthy; writes off unless an API key is given in the environment (no default key).
+/// Compose's variable interpolation is applied as Compose does.
 /// </summary>
 public sealed class ComposeFileTests
 {
@@ -146,7 +150,37 @@ public sealed class ComposeFileTests
         Assert.Equal("service_healthy", Scalar(neo4j, "condition"));
     }
 
-    /// <summary>Every Storage__/Seed__ setting of the api service names a property of the options class of its section.</summary>
+    [Fact]
+    public void Api_WritesAreOffUnlessAnApiKeyIsGiven_ThereIsNoDefaultKey()
+    {
+        Assert.Empty(AuthOf(Variables()).ApiKeys);
+        Assert.Empty(AuthOf(Variables(("ORGGRAPH_API_KEY", ""))).ApiKeys);
+        Assert.Matches(@"^\$\{ORGGRAPH_API_KEY(:-)?\}$", EnvironmentOf(Service("api"))["Auth__ApiKeys__0__Key"]);
+    }
+
+    [Fact]
+    public void Api_TakesItsApiKeyFromTheEnvironment()
+    {
+        const string Secret = "compose-test-key-0123456789abcdef";
+
+        var key = Assert.Single(AuthOf(Variables(("ORGGRAPH_API_KEY", Secret))).ApiKeys);
+        var named = Assert.Single(AuthOf(Variables(("ORGGRAPH_API_KEY", Secret), ("ORGGRAPH_API_KEY_ID", "newsroom"))).ApiKeys);
+
+        Assert.Equal(("compose", Secret), (key.Id, key.Key));
+        Assert.Equal(("newsroom", Secret), (named.Id, named.Key));
+        Assert.Throws<OptionsValidationException>(() => AuthOf(Variables(("ORGGRAPH_API_KEY", "too-short"))));
+    }
+
+    /// <summary>The API keys the app would have with the api service's environment: through its own options registration and checks.</summary>
+    private static AuthOptions AuthOf(IReadOnlyDictionary<string, string> variables)
+    {
+        var services = new ServiceCollection().AddSingleton(ApiConfiguration(variables));
+        services.AddGraphWrites();
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<AuthOptions>>().Value;
+    }
+
+    /// <summary>Every Storage__/Seed__/Auth__ setting of the api service names a property of the options class of its section.</summary>
     [Fact]
     public void Api_SettingsNameRealOptions()
     {
@@ -156,12 +190,13 @@ public sealed class ComposeFileTests
             [Neo4jOptions.Section] = typeof(Neo4jOptions),
             ["Storage:Sqlite"] = typeof(OrgGraph.Storage.Sqlite.SqliteOptions),
             [SeedOptions.Section] = typeof(SeedOptions),
+            ["Auth:ApiKeys"] = typeof(ApiKeyOptions),
         };
 
         foreach (var key in EnvironmentOf(Service("api")).Keys.Where(k => k.Contains("__", StringComparison.Ordinal)))
         {
             var path = key.Replace("__", ":", StringComparison.Ordinal);
-            var section = path[..path.LastIndexOf(':')];
+            var section = Regex.Replace(path[..path.LastIndexOf(':')], @":\d+$", "");
             var property = path[(path.LastIndexOf(':') + 1)..];
             Assert.True(sections.TryGetValue(section, out var type), $"{key}: no options class for section {section}");
             Assert.True(type!.GetProperty(property, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase)?.CanWrite == true,

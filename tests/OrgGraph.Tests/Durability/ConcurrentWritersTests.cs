@@ -79,6 +79,45 @@ public sealed class ConcurrentWritersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WriteWaitingForAnotherProcess_HoldsNoThread_AndStopsWhenCancelled()
+    {
+        var before = await StoreState.ReadAsync(_copy.Database);
+        var batch = await new CsvImporter(Store(_copy.Database)).ReadAsync(_inputA, CancellationToken.None);
+        // Another process's write transaction, as the import command holds it.
+        await using var other = StoreState.Open(_copy.Database);
+        await using (var begin = other.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        // The call returns to its caller at once while it waits (Microsoft.Data.Sqlite's own retry would block it in Thread.Sleep).
+        var store = Store(_copy.Database);
+        using var cancel = new CancellationTokenSource();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var waiting = store.UpsertAsync(batch, cancel.Token);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1) && !waiting.IsCompleted, $"the call blocked its caller for {clock.Elapsed}");
+        var patient = store.UpsertAsync(batch, CancellationToken.None);
+
+        await Task.Delay(300);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.False(patient.IsCompleted);
+        Assert.Equal(before, await StoreState.ReadAsync(_copy.Database));
+
+        // Once the other process is done, a write that kept waiting goes ahead.
+        await using (var rollback = other.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        await patient.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(await SequentialAsync(_inputA), await StoreState.ReadAsync(_copy.Database));
+    }
+
+    [Fact]
     public async Task TwoImportCommands_OnOneFile_AreSerialised_OrTheSecondIsRefusedWithAClearError()
     {
         var signal = _copy.PathOf("paused");

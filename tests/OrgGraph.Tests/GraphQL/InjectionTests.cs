@@ -31,7 +31,8 @@ public abstract class InjectionScenarios(IStoreFixture store)
         ["stats.within"] = "query($v: ID) { stats(within: $v) { total } }",
     };
 
-    private static readonly Dictionary<string, string> Payloads = new()
+    /// <summary>The payloads, also sent to every mutation (Writes/MutationInjectionTests.cs).</summary>
+    internal static readonly Dictionary<string, string> Payloads = new()
     {
         ["sql-or"] = "' OR 1=1 --",
         ["sql-or-id"] = "QT1' OR '1'='1",

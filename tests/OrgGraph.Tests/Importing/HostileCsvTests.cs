@@ -81,6 +81,17 @@ public sealed class HostileCsvTests : IDisposable
             File.WriteAllText(t.InputFile("roles.csv"), File.ReadAllText(t.InputFile("roles.csv")).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\n', '\r'));
             return new("roles.csv", 1, Any, "unknown column");
         },
+        ["UTF-16 with a BOM"] = t =>
+        {
+            // Readable as text (every other byte is NUL), so it must be refused for its encoding, not for what it looks like.
+            File.WriteAllText(t.InputFile("nodes.csv"), File.ReadAllText(t.InputFile("nodes.csv")), Encoding.Unicode);
+            return new("nodes.csv", 1, null, "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8");
+        },
+        ["UTF-16 big-endian with a BOM"] = t =>
+        {
+            File.WriteAllText(t.InputFile("sources.csv"), File.ReadAllText(t.InputFile("sources.csv")), Encoding.BigEndianUnicode);
+            return new("sources.csv", 1, null, "save it as UTF-8");
+        },
         ["empty file"] = t =>
         {
             File.WriteAllText(t.InputFile("names.csv"), "");
@@ -154,6 +165,34 @@ public sealed class HostileCsvTests : IDisposable
         await _importer.ImportAsync(Input, CancellationToken.None);
 
         Assert.Equal(name, (await _store.GetNodesAsync(["TEST1"], CancellationToken.None))["TEST1"].Name);
+    }
+
+    [Fact]
+    public async Task ReplacementCharacterWrittenAsUtf8_IsOrdinaryText()
+    {
+        // U+FFFD is valid UTF-8 (EF BF BD): an OCR'd or re-encoded name may really contain it; only invalid bytes are refused.
+        const string name = "Caf\uFFFD Health \uFFFD Ltd";
+        AppendRow("nodes.csv", new() { ["id"] = "TEST1", ["name"] = name, ["kind"] = "COMPANY", ["sector"] = "PRIVATE", ["sources"] = FirstSourceId() });
+        Assert.True(File.ReadAllBytes(InputFile("nodes.csv")).AsSpan().IndexOf("\uFFFD"u8) >= 0, "the file holds the bytes EF BF BD");
+
+        await _importer.ImportAsync(Input, CancellationToken.None);
+
+        Assert.Equal(name, (await _store.GetNodesAsync(["TEST1"], CancellationToken.None))["TEST1"].Name);
+    }
+
+    [Fact]
+    public async Task InvalidByte_IsReportedAtItsLineAndColumn_AfterMultiByteCharacters()
+    {
+        var before = await SqliteSnapshot.TakeAsync(StorePath);
+        // "TEST1,Ωméga Caf" is 15 characters (18 bytes); the Windows-1252 é after it is the 16th.
+        var line = AppendBytes("nodes.csv", [.. "TEST1,Ωméga Caf"u8, 0xE9, .. ",TRUST,PUBLIC,,,,x,\n"u8]);
+
+        var refused = await Assert.ThrowsAsync<ImportException>(() => _importer.ImportAsync(Input, CancellationToken.None));
+
+        var problem = Assert.Single(refused.Problems);
+        Assert.Equal(("nodes.csv", line, 16), (problem.File, problem.Line, problem.Column));
+        Assert.Contains("not valid UTF-8", problem.Reason, StringComparison.Ordinal);
+        Assert.Equal(before, await SqliteSnapshot.TakeAsync(StorePath));
     }
 
     // ---- the official importer (manifest + files in their published formats) --------------------------

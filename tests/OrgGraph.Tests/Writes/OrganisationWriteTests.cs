@@ -79,6 +79,57 @@ public sealed class OrganisationWriteTests(WritableApp app) : IClassFixture<Writ
     }
 
     [Fact]
+    public async Task RetireOrganisation_EndsItsOpenRelationshipsOnTheSameDay_AuditedAlike_AndHistoryStaysQueryable()
+    {
+        foreach (var id in new[] { "retiring-owner", "owned-one", "owned-two", "owned-later" })
+        {
+            await app.Writer.QueryAsync(UpsertOrganisation, Organisation(id, validFrom: "2019-01-01"));
+        }
+
+        const string Link = """
+            mutation($from: ID!, $to: ID!, $validFrom: Date, $validTo: Date) {
+              upsertRelationship(input: { type: OWNED_BY, from: $from, to: $to, validFrom: $validFrom, validTo: $validTo, sourceUrls: ["https://example.org/owners"] }) { type } }
+            """;
+        await app.Writer.QueryAsync(Link, new { from = "owned-one", to = "retiring-owner", validFrom = "2020-01-01" });                    // open: ends
+        await app.Writer.QueryAsync(Link, new { from = "retiring-owner", to = "owned-two", validFrom = (string?)null, validTo = "2030-12-31" }); // open after the date: ends
+        await app.Writer.QueryAsync(Link, new { from = "owned-two", to = "retiring-owner", validFrom = "2020-01-01", validTo = "2022-12-31" }); // ended before: kept
+        await app.Writer.QueryAsync(Link, new { from = "owned-later", to = "retiring-owner", validFrom = "2025-01-01" });                  // starts after: kept
+
+        await app.Writer.QueryAsync("""
+            mutation { retireOrganisation(id: "retiring-owner", validTo: "2024-03-31", sourceUrls: ["https://example.org/wound-up"]) { id } }
+            """);
+
+        const string Relationships = """
+            query($asOf: Date) { organisation(id: "retiring-owner") { relationships(asOf: $asOf) { nodes { from { id } to { id } validFrom validTo sources { url } } } } }
+            """;
+        var all = (await app.Anonymous.QueryAsync(Relationships))["organisation"]!["relationships"]!["nodes"]!.AsArray()
+            .ToDictionary(r => $"{r!["from"]!["id"]}->{r["to"]!["id"]}@{r["validFrom"]?.GetValue<string>()}", r => r!);
+        Assert.Equal(4, all.Count);
+        string? End(string key) => all[key]["validTo"]?.GetValue<string>();
+        Assert.Equal(("2024-03-31", "2024-03-31", "2022-12-31", null), (End("owned-one->retiring-owner@2020-01-01"), End("retiring-owner->owned-two@"),
+            End("owned-two->retiring-owner@2020-01-01"), End("owned-later->retiring-owner@2025-01-01")));
+        Assert.Contains(all["owned-one->retiring-owner@2020-01-01"]["sources"]!.AsArray(), u => u!["url"]!.GetValue<string>() == "https://example.org/wound-up");
+
+        // History: before the date both ended relationships still answer; after it neither does.
+        int Count(JsonObject data) => data["organisation"]!["relationships"]!["nodes"]!.AsArray().Count;
+        Assert.Equal(2, Count(await app.Anonymous.QueryAsync(Relationships, new { asOf = "2024-03-01" })));
+        Assert.Equal(0, Count(await app.Anonymous.QueryAsync(Relationships, new { asOf = "2024-06-01" })));
+
+        // The audit trail: the retirement and one record per ended relationship, with the same key, time and sources.
+        var changes = (await app.Anonymous.QueryAsync("""{ changes(id: "retiring-owner", first: 3) { action keyId at subject sources { url } before after } }"""))["changes"]!.AsArray();
+        Assert.Equal(["RETIRE_RELATIONSHIP", "RETIRE_RELATIONSHIP", "RETIRE_ORGANISATION"], changes.Select(c => c!["action"]!.GetValue<string>()));
+        Assert.All(changes, c =>
+        {
+            Assert.Equal((WritableApp.KeyId, changes[2]!["at"]!.GetValue<string>()), (c!["keyId"]!.GetValue<string>(), c["at"]!.GetValue<string>()));
+            Assert.Equal(["https://example.org/wound-up"], c["sources"]!.AsArray().Select(u => u!["url"]!.GetValue<string>()));
+        });
+        var ended = changes.Take(2).ToDictionary(c => JsonNode.Parse(c!["before"]!.GetValue<string>())!["from"]!.GetValue<string>(), c => c!);
+        Assert.Null(JsonNode.Parse(ended["owned-one"]["before"]!.GetValue<string>())!["validTo"]);
+        Assert.Equal("2024-03-31", JsonNode.Parse(ended["owned-one"]["after"]!.GetValue<string>())!["validTo"]!.GetValue<string>());
+        Assert.Equal("2030-12-31", JsonNode.Parse(ended["retiring-owner"]["before"]!.GetValue<string>())!["validTo"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task RetireOrganisation_UnknownId_IsNotFoundNamingTheField()
     {
         var (_, errors) = await app.Writer.FailAsync("""mutation { retireOrganisation(id: "no-such-org", validTo: "2024-03-31", sourceUrls: ["https://example.org/x"]) { id } }""");

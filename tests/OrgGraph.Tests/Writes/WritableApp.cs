@@ -15,7 +15,7 @@ public sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
     public override DateTimeOffset GetUtcNow() => now;
 }
 
-/// <summary>Every log event the app writes (message, properties, exception), for "never logged" checks.</summary>
+/// <summary>Every log event the app writes ([level] message, properties, exception), for "never logged" checks.</summary>
 public sealed class CapturedLogs : ILogEventSink
 {
     private readonly ConcurrentQueue<string> _events = new();
@@ -23,6 +23,7 @@ public sealed class CapturedLogs : ILogEventSink
     public void Emit(LogEvent logEvent)
     {
         var text = new StringWriter();
+        text.Write($"[{logEvent.Level}] ");
         logEvent.RenderMessage(text);
         foreach (var (name, value) in logEvent.Properties)
         {

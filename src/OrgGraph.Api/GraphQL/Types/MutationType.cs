@@ -16,7 +16,7 @@ internal sealed class MutationType : ObjectGraphType
         Name = "Mutation";
         Description = "Writes, each with an API key. Every write is recorded in the audit trail (`changes`) with the key's id, the time and its sources, " +
             "in the same transaction. Nothing is deleted: retiring sets `validTo`, so history stays queryable. Invalid input is INVALID_ARGUMENT, " +
-            "an unknown id NOT_FOUND; `extensions.field` names the field.";
+            "an unknown id NOT_FOUND; `extensions.field` names the field. A write that finds the store held by another process (an import) for too long is STORE_BUSY; then too nothing is written.";
 
         Field<NonNullGraphType<OrganisationType>>("upsertOrganisation")
             .Description("Creates an organisation, or replaces the one with the same id (its names, roles and aliases are kept; sources accumulate)." + Auth)
@@ -29,7 +29,8 @@ internal sealed class MutationType : ObjectGraphType
 
         Field<NonNullGraphType<OrganisationType>>("retireOrganisation")
             .Description("Closes an organisation: sets its `validTo`, keeping the record, so it is still found by id and on dates before `validTo`. " +
-                "Its relationships are not changed; retire them with `retireRelationship`." + Auth)
+                "Its relationships still open after `validTo` end on the same day, each recorded in the audit trail (RETIRE_RELATIONSHIP) with the same key, time and sources; " +
+                "on earlier dates they still answer." + Auth)
             .Argument<NonNullGraphType<IdGraphType>>("id", "The organisation's exact id.")
             .Argument<NonNullGraphType<IsoDateGraphType>>("validTo", "Its last day; not before its `validFrom`.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("sourceUrls", "1 to 20 absolute http(s) URLs backing the closure.")

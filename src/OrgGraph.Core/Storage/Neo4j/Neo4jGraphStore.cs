@@ -33,6 +33,23 @@ public sealed partial class Neo4jGraphStore(QueryApiClient client, Neo4jOptions 
         return new GraphCounts(row[result.Index("sources")].GetInt32(), row[result.Index("nodes")].GetInt32(), row[result.Index("relationships")].GetInt32());
     }
 
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    public Task<T> InSnapshotAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken) => read();
+
+    public async Task<T> InWriteTransactionAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     public async Task<ImportCounts> UpsertAsync(GraphBatch batch, CancellationToken cancellationToken)
     {
         await using var transaction = await client.BeginAsync(cancellationToken);

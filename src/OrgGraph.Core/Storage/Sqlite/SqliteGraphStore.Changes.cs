@@ -14,12 +14,12 @@ public sealed partial class SqliteGraphStore : IChangeLog
 
     public async Task<IReadOnlyList<Change>> GetChangesAsync(string? nodeId, int first, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, """
+        await using var lease = await LeaseAsync(cancellationToken);
+        await using var command = Command(lease.Connection, """
             SELECT id, at, key_id, action, subject, nodes, sources, before, after FROM changes c
             WHERE $node IS NULL OR EXISTS (SELECT 1 FROM json_each(c.nodes) WHERE value = $node)
             ORDER BY seq DESC LIMIT $first
-            """);
+            """, lease.Transaction);
         command.Parameters.AddWithValue("$node", (object?)nodeId ?? DBNull.Value);
         command.Parameters.AddWithValue("$first", first);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -43,7 +43,7 @@ public sealed partial class SqliteGraphStore : IChangeLog
         return changes;
     }
 
-    private static async Task InsertChangesAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Change> changes, CancellationToken cancellationToken)
+    private static async Task InsertChangesAsync(SqliteConnection connection, IReadOnlyList<Change> changes, CancellationToken cancellationToken)
     {
         if (changes.Count == 0)
         {
@@ -53,7 +53,7 @@ public sealed partial class SqliteGraphStore : IChangeLog
         await using var command = Command(connection, """
             INSERT INTO changes (id, at, key_id, action, subject, nodes, sources, before, after)
             VALUES ($id, $at, $key, $action, $subject, $nodes, $sources, $before, $after)
-            """, transaction);
+            """);
         foreach (var c in changes)
         {
             cancellationToken.ThrowIfCancellationRequested();

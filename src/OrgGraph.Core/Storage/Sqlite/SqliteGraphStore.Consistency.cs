@@ -11,7 +11,10 @@ namespace OrgGraph.Storage.Sqlite;
 /// never part of it; traversals check the store <em>generation</em> (bumped in every write transaction) in their snapshot,
 /// so the in-memory index is rebuilt after a write by this process or any other;</item>
 /// <item>writers are serialised: in one process by a semaphore, across processes by SQLite's write lock, which a second
-/// writer waits for up to <see cref="SqliteOptions.BusyTimeout"/> and is then refused with a <see cref="StoreBusyException"/>.</item>
+/// writer waits for (asynchronously, without holding a thread) up to <see cref="SqliteOptions.BusyTimeout"/> and is then
+/// refused with a <see cref="StoreBusyException"/>;</item>
+/// <item>a write transaction reads what it replaces inside itself, and a GraphQL request's reads share one snapshot
+/// (SqliteGraphStore.Scopes.cs).</item>
 /// </list>
 /// </summary>
 public sealed partial class SqliteGraphStore
@@ -40,17 +43,17 @@ public sealed partial class SqliteGraphStore
         }
     }
 
-    private static async Task BumpGenerationAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    private static async Task BumpGenerationAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, """
             INSERT INTO store_meta (key, value) VALUES ('generation', 1)
             ON CONFLICT (key) DO UPDATE SET value = value + 1
-            """, transaction);
+            """);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The generation the snapshot sees: 0 for a store never written since generations were introduced.</summary>
-    private static async Task<long> ReadGenerationAsync(SqliteConnection connection, SqliteTransaction snapshot, CancellationToken cancellationToken)
+    private static async Task<long> ReadGenerationAsync(SqliteConnection connection, SqliteTransaction? snapshot, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, "SELECT coalesce((SELECT value FROM store_meta WHERE key = 'generation'), 0)", snapshot);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
@@ -59,7 +62,7 @@ public sealed partial class SqliteGraphStore
     /// <summary>SQLITE_BUSY or SQLITE_LOCKED once the busy timeout has run out.</summary>
     private static bool IsBusy(SqliteException e) => e.SqliteErrorCode is 5 or 6;
 
-    private StoreBusyException Busy(SqliteException e) => new(
+    private StoreBusyException Busy(SqliteException? e) => new(
         $"The database {_path} is being written by another process (an import?) and was not released within {_busyTimeout.TotalSeconds:0} s " +
         $"(Storage:Sqlite:BusyTimeout). Nothing was written; try again when that write has finished.", e);
 }

@@ -10,17 +10,19 @@ namespace OrgGraph.Storage.Sqlite;
 /// <para>
 /// "Unchanged" is read from the WAL-index header, the first 48 bytes of the <c>-shm</c> file that SQLite keeps
 /// beside a database in WAL mode (format: https://www.sqlite.org/walformat.html). Every commit, by any connection
-/// of any process, rewrites it (its <c>iChange</c> counter goes up by one, its <c>mxFrame</c> moves), so the cache
-/// is kept with the header seen before it was started and is used only while the file still shows that header;
-/// reading it is one 48-byte <c>pread</c>, no SQLite lock. The store keeps one connection open for its lifetime,
-/// so the <c>-shm</c> file is never deleted and recreated under the handle (SQLite removes it only when the last
+/// of any process, rewrites it (its <c>iChange</c> counter goes up by one, its <c>mxFrame</c> moves), so a cache is
+/// kept with the header of the state it holds and is used only while the file still shows that header; reading it
+/// is one 48-byte <c>pread</c>, no SQLite lock. The store keeps one connection open for its lifetime, so the
+/// <c>-shm</c> file is never deleted and recreated under the handle (SQLite removes it only when the last
 /// connection to the database closes). Where there is no <c>-shm</c> file (not WAL, or unreadable), nothing is
 /// cached.
 /// </para>
 /// <para>
-/// A reader fills the cache it was given, whose header was current when it asked, and reads from a snapshot that
-/// starts after it asked: a cache can gain rows newer than its header (it is replaced at the next ask), never
-/// older ones. An answer from memory is never older than one read from the file at the same moment.
+/// A cache holds one state exactly: rows are kept only when read in a transaction whose snapshot is known to show
+/// the cache's header (<see cref="OpenSnapshotAsync"/>). Within a request's snapshot (SqliteGraphStore.Scopes.cs)
+/// answers come from memory only while they are of the snapshot's state; a request that took answers from memory
+/// and then finds that a commit landed before it needed the file is run again on the file alone
+/// (<see cref="InSnapshotAsync"/>), so its answer is all of one state.
 /// </para>
 /// </summary>
 public sealed partial class SqliteGraphStore : IDisposable
@@ -48,22 +50,51 @@ public sealed partial class SqliteGraphStore : IDisposable
         public bool IsFull => Nodes.Count + Resolved.Count >= ReadCacheCapacity;
     }
 
-    /// <summary>The cache valid for the database as it is now (a new, unshared one when that cannot be told).</summary>
-    private ReadCache CurrentReadCache()
+    /// <summary>The WAL-index header as the file shows it now, or null when it cannot be read.</summary>
+    private byte[]? ReadWalIndexHeader()
     {
-        Span<byte> header = stackalloc byte[WalIndexHeaderBytes];
-        if (WalIndex() is not { } walIndex || RandomAccess.Read(walIndex, header, 0) != WalIndexHeaderBytes)
+        var header = new byte[WalIndexHeaderBytes];
+        return WalIndex() is { } walIndex && RandomAccess.Read(walIndex, header, 0) == WalIndexHeaderBytes ? header : null;
+    }
+
+    /// <summary>The cache this store call may answer from and fill, or null when it must read the file.</summary>
+    private ReadCache? UsableReadCache()
+    {
+        var scope = _scope.Value;
+        if (scope is { Writes: true } or { NoCache: true } || ReadWalIndexHeader() is not { } header)
         {
-            return new ReadCache([]);
+            return null;
         }
 
+        if (scope is null)
+        {
+            return CurrentReadCache(header);
+        }
+
+        lock (scope)
+        {
+            if (scope.Connection is not null)
+            {
+                // The request has its snapshot: memory serves it only while the file is still in that state.
+                return scope.State is { } state && state.AsSpan().SequenceEqual(header) ? CurrentReadCache(header) : null;
+            }
+
+            scope.ServedState ??= header;
+            scope.CheckNotMoved(header);
+            return CurrentReadCache(header);
+        }
+    }
+
+    /// <summary>The cache of the state whose header is <paramref name="header"/>, started afresh when the state has changed.</summary>
+    private ReadCache CurrentReadCache(byte[] header)
+    {
         var cache = Volatile.Read(ref _readCache);
-        if (cache is not null && header.SequenceEqual(cache.Header) && !cache.IsFull)
+        if (cache is not null && header.AsSpan().SequenceEqual(cache.Header) && !cache.IsFull)
         {
             return cache;
         }
 
-        var fresh = new ReadCache(header.ToArray());
+        var fresh = new ReadCache(header);
         Interlocked.CompareExchange(ref _readCache, fresh, cache);
         return fresh;
     }
@@ -116,3 +147,7 @@ public sealed partial class SqliteGraphStore : IDisposable
         }
     }
 }
+
+/// <summary>A request's answers from memory and its snapshot of the file show different states; the request runs again.</summary>
+internal sealed class SnapshotMovedException()
+    : Exception("The graph changed while this request was being answered (a write committed); it is answered again.");

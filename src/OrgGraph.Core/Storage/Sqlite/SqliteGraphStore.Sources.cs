@@ -8,8 +8,8 @@ public sealed partial class SqliteGraphStore : ISourceCatalog
     public async Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken)
     {
         var ids = new List<string>();
-        await using (var connection = await OpenAsync(cancellationToken))
-        await using (var command = Command(connection, "SELECT id FROM sources ORDER BY id"))
+        await using (var lease = await LeaseAsync(cancellationToken))
+        await using (var command = Command(lease.Connection, "SELECT id FROM sources ORDER BY id", lease.Transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))

@@ -20,14 +20,20 @@ public sealed partial class SqliteGraphStore
     /// <summary>The topology index of the current graph, built if a write has made the last one stale.</summary>
     public async Task<GraphIndex> IndexAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var snapshot = connection.BeginTransaction(deferred: true);
+        await using var lease = await LeaseAsync(cancellationToken);
+        var (connection, snapshot) = (lease.Connection, lease.Transaction);
         return await IndexAsync(connection, snapshot, cancellationToken);
     }
 
     /// <summary>The index of the graph as <paramref name="snapshot"/> sees it.</summary>
-    private async Task<GraphIndex> IndexAsync(SqliteConnection connection, SqliteTransaction snapshot, CancellationToken cancellationToken)
+    private async Task<GraphIndex> IndexAsync(SqliteConnection connection, SqliteTransaction? snapshot, CancellationToken cancellationToken)
     {
+        if (InWrite)
+        {
+            // Uncommitted rows: never cached as the index of a generation.
+            return await BuildIndexAsync(connection, snapshot, cancellationToken);
+        }
+
         var generation = await ReadGenerationAsync(connection, snapshot, cancellationToken);
         if (Volatile.Read(ref _index) is { } cached && cached.Generation == generation)
         {
@@ -94,8 +100,8 @@ public sealed partial class SqliteGraphStore
     private async Task<IReadOnlyList<GraphPath>> TraverseAsync(TraversalQuery query, Func<GraphIndex, List<IndexPath>> traverse, CancellationToken cancellationToken)
     {
         // One snapshot for the index and the evidence (see the class summary).
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var snapshot = connection.BeginTransaction(deferred: true);
+        await using var lease = await LeaseAsync(cancellationToken);
+        var (connection, snapshot) = (lease.Connection, lease.Transaction);
         var g = await IndexAsync(connection, snapshot, cancellationToken);
         var paths = traverse(g);
         if (paths.Count == 0)
@@ -122,7 +128,7 @@ public sealed partial class SqliteGraphStore
         })];
     }
 
-    private static async Task<Dictionary<long, Relationship>> GetRelationshipsByKeyAsync(SqliteConnection connection, SqliteTransaction snapshot,
+    private static async Task<Dictionary<long, Relationship>> GetRelationshipsByKeyAsync(SqliteConnection connection, SqliteTransaction? snapshot,
         IReadOnlyCollection<long> keys, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, $"SELECT {RelationshipColumns} FROM json_each($keys) k JOIN relationships r ON r.key = k.value", snapshot);
@@ -139,7 +145,7 @@ public sealed partial class SqliteGraphStore
     }
 
     /// <summary>Reads nodes and relationships in one read transaction (one snapshot) into a new index.</summary>
-    private static async Task<GraphIndex> BuildIndexAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    private static async Task<GraphIndex> BuildIndexAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
     {
         int nodeCount, edgeCount;
         await using (var count = Command(connection, "SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM relationships)", transaction))

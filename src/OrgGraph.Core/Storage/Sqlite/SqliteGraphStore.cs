@@ -37,8 +37,8 @@ public sealed partial class SqliteGraphStore : IGraphStore
 
     public async Task<GraphCounts> CountAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM nodes), (SELECT count(*) FROM relationships)");
+        await using var lease = await LeaseAsync(cancellationToken);
+        await using var command = Command(lease.Connection, "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM nodes), (SELECT count(*) FROM relationships)", lease.Transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new GraphCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
@@ -46,31 +46,23 @@ public sealed partial class SqliteGraphStore : IGraphStore
 
     public async Task<ImportCounts> UpsertAsync(GraphBatch batch, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+        if (!InWrite)
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            await UpsertSourcesAsync(connection, transaction, batch.Sources, cancellationToken);
-            await UpsertNodesAsync(connection, transaction, batch.Nodes, cancellationToken);
-            await UpsertFactsAsync(connection, transaction, batch.NodeFacts, cancellationToken);
-            await UpsertRelationshipsAsync(connection, transaction, batch.Relationships, cancellationToken);
-            var touched = batch.Nodes.Select(n => n.Id).Concat(batch.NodeFacts.Select(f => f.NodeId)).Distinct().ToList();
-            await RefreshSearchAsync(connection, transaction, touched, cancellationToken);
-            await InsertChangesAsync(connection, transaction, batch.Changes, cancellationToken);
-            await BumpGenerationAsync(connection, transaction, cancellationToken);
-            await BeforeCommit(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return new ImportCounts(batch.Sources.Count, batch.Nodes.Count, batch.NodeFacts.Count, batch.Relationships.Count);
+            // One write transaction of its own (SqliteGraphStore.Scopes.cs), in which the call below writes.
+            return await InWriteTransactionAsync(() => UpsertAsync(batch, cancellationToken), cancellationToken);
         }
-        catch (SqliteException e) when (IsBusy(e))
-        {
-            throw Busy(e);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+
+        await using var lease = await LeaseAsync(cancellationToken);
+        _scope.Value!.Wrote = true;
+        var connection = lease.Connection;
+        await UpsertSourcesAsync(connection, batch.Sources, cancellationToken);
+        await UpsertNodesAsync(connection, batch.Nodes, cancellationToken);
+        await UpsertFactsAsync(connection, batch.NodeFacts, cancellationToken);
+        await UpsertRelationshipsAsync(connection, batch.Relationships, cancellationToken);
+        var touched = batch.Nodes.Select(n => n.Id).Concat(batch.NodeFacts.Select(f => f.NodeId)).Distinct().ToList();
+        await RefreshSearchAsync(connection, touched, cancellationToken);
+        await InsertChangesAsync(connection, batch.Changes, cancellationToken);
+        return new ImportCounts(batch.Sources.Count, batch.Nodes.Count, batch.NodeFacts.Count, batch.Relationships.Count);
     }
 
     public async Task<IReadOnlyDictionary<string, Node>> GetNodesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
@@ -81,11 +73,12 @@ public sealed partial class SqliteGraphStore : IGraphStore
             return result;
         }
 
-        var cache = CurrentReadCache();
+        await EnterCallAsync(cancellationToken);
+        var cache = UsableReadCache();
         var missing = new List<string>();
         foreach (var id in ids)
         {
-            if (cache.Nodes.TryGetValue(id, out var node))
+            if (cache is not null && cache.Nodes.TryGetValue(id, out var node))
             {
                 result[id] = node;
             }
@@ -97,17 +90,20 @@ public sealed partial class SqliteGraphStore : IGraphStore
 
         if (missing.Count == 0)
         {
-            Interlocked.Increment(ref _calls);
             return result;
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var snapshot = connection.BeginTransaction(deferred: true);
-        var nodes = await ReadNodesAsync(connection, snapshot, $"SELECT {NodeColumns} FROM nodes n WHERE n.id IN (SELECT value FROM json_each($ids))",
+        await using var lease = await OpenLeaseAsync(cancellationToken);
+        var nodes = await ReadNodesAsync(lease.Connection, lease.Transaction, $"SELECT {NodeColumns} FROM nodes n WHERE n.id IN (SELECT value FROM json_each($ids))",
             c => c.Parameters.AddWithValue("$ids", Json(missing)), cancellationToken);
+        var keep = cache is not null && lease.Shows(cache);
         foreach (var node in nodes)
         {
-            result[node.Id] = cache.Nodes[node.Id] = node;
+            result[node.Id] = node;
+            if (keep)
+            {
+                cache!.Nodes[node.Id] = node;
+            }
         }
 
         return result;
@@ -121,11 +117,12 @@ public sealed partial class SqliteGraphStore : IGraphStore
             return result;
         }
 
-        var cache = CurrentReadCache();
+        await EnterCallAsync(cancellationToken);
+        var cache = UsableReadCache();
         var missing = new List<string>();
         foreach (var key in idsOrAliases)
         {
-            if (!cache.Resolved.TryGetValue(key, out var id))
+            if (cache is null || !cache.Resolved.TryGetValue(key, out var id))
             {
                 missing.Add(key);
             }
@@ -137,16 +134,20 @@ public sealed partial class SqliteGraphStore : IGraphStore
 
         if (missing.Count == 0)
         {
-            Interlocked.Increment(ref _calls);
             return result;
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
-        var resolved = await ResolveAsync(connection, null, missing, cancellationToken);
+        await using var lease = await OpenLeaseAsync(cancellationToken);
+        var resolved = await ResolveAsync(lease.Connection, lease.Transaction, missing, cancellationToken);
+        var keep = cache is not null && lease.Shows(cache);
         foreach (var key in missing)
         {
             var id = resolved.GetValueOrDefault(key);
-            cache.Resolved[key] = id;
+            if (keep)
+            {
+                cache!.Resolved[key] = id;
+            }
+
             if (id is not null)
             {
                 result[key] = id;
@@ -185,9 +186,9 @@ public sealed partial class SqliteGraphStore : IGraphStore
             return result;
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection,
-            "SELECT id, title, publisher, url, published, retrieved, licence FROM sources WHERE id IN (SELECT value FROM json_each($ids))");
+        await using var lease = await LeaseAsync(cancellationToken);
+        await using var command = Command(lease.Connection,
+            "SELECT id, title, publisher, url, published, retrieved, licence FROM sources WHERE id IN (SELECT value FROM json_each($ids))", lease.Transaction);
         command.Parameters.AddWithValue("$ids", Json(ids));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -259,8 +260,8 @@ public sealed partial class SqliteGraphStore : IGraphStore
         }
 
         var filter = string.Join(" AND ", where);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var snapshot = connection.BeginTransaction(deferred: true);
+        await using var lease = await LeaseAsync(cancellationToken);
+        var (connection, snapshot) = (lease.Connection, lease.Transaction);
         await using var count = Command(connection, $"{prefix} SELECT count(*) FROM nodes n WHERE {filter}", snapshot);
         Bind(count);
         var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken));
@@ -281,8 +282,8 @@ public sealed partial class SqliteGraphStore : IGraphStore
             return [];
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var snapshot = connection.BeginTransaction(deferred: true);
+        await using var lease = await LeaseAsync(cancellationToken);
+        var (connection, snapshot) = (lease.Connection, lease.Transaction);
         var exact = await ResolveAsync(connection, snapshot, [text.Trim()], cancellationToken);
         var matches = await ReadNodesAsync(connection, snapshot, $"""
             SELECT {NodeColumns} FROM search s JOIN nodes n ON n.rowid = s.rowid
@@ -324,8 +325,8 @@ public sealed partial class SqliteGraphStore : IGraphStore
             parts.Add($"SELECT k.value, r.from_id AS other, {RelationshipColumns} FROM json_each($ids) k JOIN relationships r ON r.to_id = k.value WHERE {Conditions}");
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, string.Join(" UNION ALL ", parts) + " ORDER BY 1, 4, 7, 2");
+        await using var lease = await LeaseAsync(cancellationToken);
+        await using var command = Command(lease.Connection, string.Join(" UNION ALL ", parts) + " ORDER BY 1, 4, 7, 2", lease.Transaction);
         command.Parameters.AddWithValue("$ids", Json(nodeIds));
         command.Parameters.AddWithValue("$types", filter.Types is { Count: > 0 } types ? Json(types.Select(EnumNames.ToWire)) : DBNull.Value);
         command.Parameters.AddWithValue("$asOf", Date(filter.AsOf));
@@ -388,14 +389,14 @@ public sealed partial class SqliteGraphStore : IGraphStore
         return rows.Select(r => ToNode(r, byNode[r.Id])).ToList();
     }
 
-    private static async Task UpsertSourcesAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Source> sources, CancellationToken cancellationToken)
+    private static async Task UpsertSourcesAsync(SqliteConnection connection, IReadOnlyList<Source> sources, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, """
             INSERT INTO sources (id, title, publisher, url, published, retrieved, licence)
             VALUES ($id, $title, $publisher, $url, $published, $retrieved, $licence)
             ON CONFLICT (id) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, url = excluded.url,
                 published = excluded.published, retrieved = excluded.retrieved, licence = excluded.licence
-            """, transaction);
+            """, null);
         foreach (var s in sources)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -405,7 +406,7 @@ public sealed partial class SqliteGraphStore : IGraphStore
         }
     }
 
-    private static async Task UpsertNodesAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Node> nodes, CancellationToken cancellationToken)
+    private static async Task UpsertNodesAsync(SqliteConnection connection, IReadOnlyList<Node> nodes, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, """
             INSERT INTO nodes (id, name, kind, sector, valid_from, valid_to, confidence, sources, properties)
@@ -413,7 +414,7 @@ public sealed partial class SqliteGraphStore : IGraphStore
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, sector = excluded.sector,
                 valid_from = excluded.valid_from, valid_to = excluded.valid_to, confidence = excluded.confidence,
                 sources = excluded.sources, properties = excluded.properties
-            """, transaction);
+            """, null);
         foreach (var n in nodes)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -424,7 +425,7 @@ public sealed partial class SqliteGraphStore : IGraphStore
         }
     }
 
-    private static async Task UpsertFactsAsync(SqliteConnection connection, SqliteTransaction transaction,
+    private static async Task UpsertFactsAsync(SqliteConnection connection,
         IReadOnlyList<(string NodeId, NodeFactKind Kind, DatedValue Value)> facts, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, """
@@ -432,7 +433,7 @@ public sealed partial class SqliteGraphStore : IGraphStore
             VALUES ($node, $fact, $value, $scheme, $from, $to, $sources)
             ON CONFLICT (node_id, fact, value, valid_from) DO UPDATE SET scheme = excluded.scheme,
                 valid_to = excluded.valid_to, sources = excluded.sources
-            """, transaction);
+            """, null);
         foreach (var (nodeId, kind, v) in facts)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -443,7 +444,7 @@ public sealed partial class SqliteGraphStore : IGraphStore
         }
     }
 
-    private static async Task UpsertRelationshipsAsync(SqliteConnection connection, SqliteTransaction transaction,
+    private static async Task UpsertRelationshipsAsync(SqliteConnection connection,
         IReadOnlyList<Relationship> relationships, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, """
@@ -451,7 +452,7 @@ public sealed partial class SqliteGraphStore : IGraphStore
             VALUES ($type, $from_id, $to_id, $from, $to, $confidence, $sources, $properties)
             ON CONFLICT (type, from_id, to_id, valid_from) DO UPDATE SET valid_to = excluded.valid_to,
                 confidence = excluded.confidence, sources = excluded.sources, properties = excluded.properties
-            """, transaction);
+            """, null);
         foreach (var r in relationships)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -462,7 +463,7 @@ public sealed partial class SqliteGraphStore : IGraphStore
         }
     }
 
-    private static async Task RefreshSearchAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<string> nodeIds, CancellationToken cancellationToken)
+    private static async Task RefreshSearchAsync(SqliteConnection connection, IReadOnlyList<string> nodeIds, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, $"""
             DELETE FROM search WHERE rowid IN (SELECT rowid FROM nodes WHERE id IN (SELECT value FROM json_each($ids)));
@@ -470,14 +471,13 @@ public sealed partial class SqliteGraphStore : IGraphStore
             SELECT n.rowid, n.id || ' ' || n.name,
                    (SELECT group_concat(f.value, ' ') FROM node_facts f WHERE f.node_id = n.id AND f.fact IN ('{FactName(NodeFactKind.Name)}', '{FactName(NodeFactKind.Alias)}'))
             FROM nodes n WHERE n.id IN (SELECT value FROM json_each($ids));
-            """, transaction);
+            """, null);
         command.Parameters.AddWithValue("$ids", Json(nodeIds));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _calls);
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
