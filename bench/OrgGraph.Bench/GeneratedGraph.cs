@@ -55,7 +55,8 @@ public static class GeneratedGraph
         {
             connection.Open();
             // A bulk load, not the store's write path: no journal, no fsync, a big page cache; the two secondary
-            // indexes are dropped and rebuilt afterwards by InitializeAsync (the same CREATE INDEX statements).
+            // indexes are dropped and rebuilt afterwards by InitializeAsync (the same CREATE INDEX statements). Nodes go first:
+            // the schema's triggers give each relationship its ends' node keys as it is inserted (SqliteSchema.NodeKeyTriggers).
             Execute(connection, "PRAGMA journal_mode = DELETE; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000; " +
                 "DROP INDEX relationships_from; DROP INDEX relationships_to; DROP INDEX nodes_kind;");
             using var transaction = connection.BeginTransaction();

@@ -112,7 +112,8 @@ public sealed class GraphIndex
         internal long[] EdgeKey = new long[edgeCapacity];
         internal float[] EdgeShare = new float[edgeCapacity];
 
-        public void AddNode(string id, OrgKind kind, Sector sector, int startDay, int endDay)
+        /// <summary>Adds a node; returns its index.</summary>
+        public int AddNode(string id, OrgKind kind, Sector sector, int startDay, int endDay)
         {
             if (NodeCount == Ids.Length)
             {
@@ -122,14 +123,15 @@ public sealed class GraphIndex
             var i = NodeCount++;
             (Ids[i], Kinds[i], Sectors[i], NodeStart[i], NodeEnd[i]) = (id, kind, sector, startDay, endDay);
             ById[id] = i;
+            return i;
         }
 
-        /// <summary>Adds a relationship; false (and nothing added) when an end is not a node.</summary>
-        public bool AddEdge(long key, RelationshipType type, string from, string to, int startDay, int endDay, float share)
+        /// <summary>Adds a relationship between the nodes of indexes <paramref name="f"/> and <paramref name="t"/>.</summary>
+        public void AddEdge(long key, RelationshipType type, int f, int t, int startDay, int endDay, float share)
         {
-            if (!ById.TryGetValue(from, out var f) || !ById.TryGetValue(to, out var t))
+            if ((uint)f >= (uint)NodeCount || (uint)t >= (uint)NodeCount)
             {
-                return false;
+                throw new ArgumentOutOfRangeException(nameof(f), $"relationship {key}: an end is not a node");
             }
 
             if (EdgeCount == EdgeFrom.Length)
@@ -139,7 +141,6 @@ public sealed class GraphIndex
 
             var e = EdgeCount++;
             (EdgeFrom[e], EdgeTo[e], EdgeType[e], EdgeStart[e], EdgeEnd[e], EdgeKey[e], EdgeShare[e]) = (f, t, type, startDay, endDay, key, share);
-            return true;
         }
 
         public GraphIndex Build()

@@ -1,6 +1,8 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 using OrgGraph.Model;
 using OrgGraph.Traversal;
+using SQLitePCL;
 using static OrgGraph.Storage.Sqlite.SqliteRows;
 
 namespace OrgGraph.Storage.Sqlite;
@@ -31,7 +33,7 @@ public sealed partial class SqliteGraphStore
         if (InWrite)
         {
             // Uncommitted rows: never cached as the index of a generation.
-            return await BuildIndexAsync(connection, snapshot, cancellationToken);
+            return BuildIndex(connection, cancellationToken);
         }
 
         var generation = await ReadGenerationAsync(connection, snapshot, cancellationToken);
@@ -48,7 +50,7 @@ public sealed partial class SqliteGraphStore
                 return built.Index;
             }
 
-            var index = await BuildIndexAsync(connection, snapshot, cancellationToken);
+            var index = BuildIndex(connection, cancellationToken);
             // Generations only grow; a reader on an older snapshot must not replace a newer index.
             if (Volatile.Read(ref _index) is not { } current || current.Generation < generation)
             {
@@ -144,59 +146,100 @@ public sealed partial class SqliteGraphStore
         return result;
     }
 
-    /// <summary>Reads nodes and relationships in one read transaction (one snapshot) into a new index.</summary>
-    private static async Task<GraphIndex> BuildIndexAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads nodes and relationships in the snapshot of <paramref name="connection"/>'s read transaction into a new index.
+    /// Relationships name their ends by node rowid (<c>from_key</c>, <c>to_key</c>, see <see cref="SqliteSchema.NodeKeyTriggers"/>),
+    /// mapped to node indexes through an array. Two id look-ups per relationship, a string for every column and
+    /// <see cref="SqliteDataReader"/>'s cost per column were most of the load of a large graph (docs/benchmarks.md), so the rows
+    /// are read with SQLite's own API and the columns as bytes.
+    /// </summary>
+    private static GraphIndex BuildIndex(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        int nodeCount, edgeCount;
-        await using (var count = Command(connection, "SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM relationships)", transaction))
-        await using (var reader = await count.ExecuteReaderAsync(cancellationToken))
-        {
-            await reader.ReadAsync(cancellationToken);
-            (nodeCount, edgeCount) = (reader.GetInt32(0), reader.GetInt32(1));
-        }
+        var (nodeCount, edgeCount, maxRowid) = (0, 0, 0L);
+        ForEachRow(connection, "SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM relationships), (SELECT coalesce(max(rowid), 0) FROM nodes)",
+            row => (nodeCount, edgeCount, maxRowid) = (raw.sqlite3_column_int(row, 0), raw.sqlite3_column_int(row, 1), raw.sqlite3_column_int64(row, 2)),
+            cancellationToken);
 
         var builder = new GraphIndex.Builder(nodeCount, edgeCount);
-        await using (var nodes = Command(connection, "SELECT id, kind, sector, valid_from, valid_to FROM nodes", transaction))
-        await using (var reader = await nodes.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                builder.AddNode(reader.GetString(0), EnumNames.Parse<OrgKind>(reader.GetString(1)), EnumNames.Parse<Sector>(reader.GetString(2)),
-                    StartDay(reader.GetString(3)), EndDay(reader.GetString(4)));
-            }
-        }
+        var indexOfRowid = new int[maxRowid + 1];
+        Array.Fill(indexOfRowid, -1);
+        var (kinds, sectors, types) = (new WireNames<OrgKind>(), new WireNames<Sector>(), new WireNames<RelationshipType>());
+        ForEachRow(connection, "SELECT rowid, id, kind, sector, valid_from, valid_to FROM nodes",
+            row => indexOfRowid[raw.sqlite3_column_int64(row, 0)] = builder.AddNode(Encoding.UTF8.GetString(Text(row, 1)),
+                kinds.Parse(Text(row, 2)), sectors.Parse(Text(row, 3)), StartDay(Text(row, 4)), EndDay(Text(row, 5))),
+            cancellationToken);
 
+        // A relationship whose end is not (yet) a node has no key for it and is left out, as the traversals need.
         const string Edges = """
-            SELECT key, type, from_id, to_id, valid_from, valid_to,
+            SELECT key, type, from_key, to_key, valid_from, valid_to,
                    CASE WHEN type = 'OWNED_BY' THEN json_extract(properties, '$.share') END
-            FROM relationships
+            FROM relationships WHERE from_key IS NOT NULL AND to_key IS NOT NULL
             """;
-        await using (var edges = Command(connection, Edges, transaction))
-        await using (var reader = await edges.ExecuteReaderAsync(cancellationToken))
-        {
-            var types = new Dictionary<string, RelationshipType>(StringComparer.Ordinal);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var typeName = reader.GetString(1);
-                if (!types.TryGetValue(typeName, out var type))
-                {
-                    types[typeName] = type = EnumNames.Parse<RelationshipType>(typeName);
-                }
-
-                builder.AddEdge(reader.GetInt64(0), type, reader.GetString(2), reader.GetString(3), StartDay(reader.GetString(4)), EndDay(reader.GetString(5)),
-                    reader.IsDBNull(6) ? float.NaN : (float)reader.GetDouble(6));
-            }
-        }
+        ForEachRow(connection, Edges,
+            row => builder.AddEdge(raw.sqlite3_column_int64(row, 0), types.Parse(Text(row, 1)),
+                indexOfRowid[raw.sqlite3_column_int64(row, 2)], indexOfRowid[raw.sqlite3_column_int64(row, 3)],
+                StartDay(Text(row, 4)), EndDay(Text(row, 5)),
+                raw.sqlite3_column_type(row, 6) == raw.SQLITE_NULL ? float.NaN : (float)raw.sqlite3_column_double(row, 6)),
+            cancellationToken);
 
         return builder.Build();
     }
 
-    private static int StartDay(string text) => text == SqliteSchema.OpenStart ? GraphIndex.OpenStart : DayOf(text);
+    /// <summary>Runs <paramref name="sql"/> on the connection (in its open transaction) and calls <paramref name="row"/> for each row.</summary>
+    private static void ForEachRow(SqliteConnection connection, string sql, Action<sqlite3_stmt> row, CancellationToken cancellationToken)
+    {
+        var db = connection.Handle!;
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
+        using (statement)
+        {
+            int rc;
+            for (var n = 1; (rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW; n++)
+            {
+                if (n % 65_536 == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
 
-    private static int EndDay(string text) => text == SqliteSchema.OpenEnd ? GraphIndex.OpenEnd : DayOf(text);
+                row(statement);
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+        }
+    }
+
+    /// <summary>A text column's UTF-8 bytes, valid until the next step.</summary>
+    private static ReadOnlySpan<byte> Text(sqlite3_stmt row, int column) => raw.sqlite3_column_blob(row, column);
+
+    /// <summary>Enum values from their wire names in UTF-8, without making a string of each.</summary>
+    private sealed class WireNames<T> where T : struct, Enum
+    {
+        private readonly (byte[] Name, T Value)[] _names = [.. Enum.GetValues<T>().Select(v => (Encoding.UTF8.GetBytes(EnumNames.ToWire(v)), v))];
+
+        public T Parse(ReadOnlySpan<byte> utf8)
+        {
+            foreach (var (name, value) in _names)
+            {
+                if (utf8.SequenceEqual(name))
+                {
+                    return value;
+                }
+            }
+
+            return EnumNames.Parse<T>(Encoding.UTF8.GetString(utf8)); // not a wire name: throws, naming the expected ones
+        }
+    }
+
+    private static int StartDay(ReadOnlySpan<byte> text) => text.SequenceEqual(OpenStartUtf8) ? GraphIndex.OpenStart : DayOf(text);
+
+    private static int EndDay(ReadOnlySpan<byte> text) => text.SequenceEqual(OpenEndUtf8) ? GraphIndex.OpenEnd : DayOf(text);
+
+    private static readonly byte[] OpenStartUtf8 = Encoding.UTF8.GetBytes(SqliteSchema.OpenStart), OpenEndUtf8 = Encoding.UTF8.GetBytes(SqliteSchema.OpenEnd);
 
     /// <summary>Day number of an ISO date as the store writes it (yyyy-mm-dd), without a general parser.</summary>
-    private static int DayOf(string text) =>
+    private static int DayOf(ReadOnlySpan<byte> text) =>
         new DateOnly(
             ((text[0] - '0') * 1000) + ((text[1] - '0') * 100) + ((text[2] - '0') * 10) + (text[3] - '0'),
             ((text[5] - '0') * 10) + (text[6] - '0'),

@@ -33,6 +33,26 @@ public sealed partial class SqliteGraphStore : IGraphStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, SqliteSchema.Create, cancellationToken);
+        if (!await HasNodeKeysAsync(connection, null, cancellationToken))
+        {
+            // A store created before relationships carried node keys: add them, once. Immediate, so a second process
+            // starting at the same time waits here and then finds them added.
+            await using var transaction = connection.BeginTransaction();
+            if (!await HasNodeKeysAsync(connection, transaction, cancellationToken))
+            {
+                await ExecuteAsync(connection, transaction, SqliteSchema.AddNodeKeys, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await ExecuteAsync(connection, null, SqliteSchema.NodeKeyTriggers, cancellationToken);
+    }
+
+    private static async Task<bool> HasNodeKeysAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, SqliteSchema.HasNodeKeys, transaction);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     public async Task<GraphCounts> CountAsync(CancellationToken cancellationToken)

@@ -59,6 +59,8 @@ internal static class SqliteSchema
             confidence TEXT NOT NULL,
             sources TEXT NOT NULL,
             properties TEXT NOT NULL,
+            from_key INTEGER,
+            to_key INTEGER,
             UNIQUE (type, from_id, to_id, valid_from)
         );
         CREATE INDEX IF NOT EXISTS relationships_from ON relationships (from_id, type);
@@ -86,5 +88,41 @@ internal static class SqliteSchema
 
         -- rowid = nodes.rowid; 'main' holds id and current name, 'other' former names and aliases
         CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (main, other, tokenize = 'unicode61 remove_diacritics 2');
+        """;
+
+    /// <summary>Whether a store has the relationship columns <c>from_key</c>, <c>to_key</c> (stores created before them do not).</summary>
+    public const string HasNodeKeys = "SELECT count(*) FROM pragma_table_info('relationships') WHERE name = 'from_key'";
+
+    /// <summary>Adds <c>from_key</c>, <c>to_key</c> to a store created before them and fills them in (once; a write transaction).</summary>
+    public const string AddNodeKeys = """
+        ALTER TABLE relationships ADD COLUMN from_key INTEGER;
+        ALTER TABLE relationships ADD COLUMN to_key INTEGER;
+        UPDATE relationships SET from_key = (SELECT rowid FROM nodes WHERE id = from_id), to_key = (SELECT rowid FROM nodes WHERE id = to_id);
+        """;
+
+    /// <summary>
+    /// relationships.from_key and to_key are the nodes.rowid of from_id and to_id (NULL while there is no such node), so the
+    /// traversal index maps a relationship's ends through an array instead of looking up two ids. These triggers keep them
+    /// whoever writes (the store, a bulk load, an older version of this program): on inserting a relationship or changing its
+    /// ends, and on inserting or deleting a node (the store never deletes one, nor changes an id, the nodes' primary key).
+    /// Run after <see cref="AddNodeKeys"/>: a trigger naming a missing column fails only when it fires.
+    /// </summary>
+    public const string NodeKeyTriggers = """
+        CREATE TRIGGER IF NOT EXISTS relationships_node_keys AFTER INSERT ON relationships BEGIN
+            UPDATE relationships SET from_key = (SELECT rowid FROM nodes WHERE id = NEW.from_id), to_key = (SELECT rowid FROM nodes WHERE id = NEW.to_id)
+            WHERE key = NEW.key;
+        END;
+        CREATE TRIGGER IF NOT EXISTS relationships_node_keys_update AFTER UPDATE OF from_id, to_id ON relationships BEGIN
+            UPDATE relationships SET from_key = (SELECT rowid FROM nodes WHERE id = NEW.from_id), to_key = (SELECT rowid FROM nodes WHERE id = NEW.to_id)
+            WHERE key = NEW.key;
+        END;
+        CREATE TRIGGER IF NOT EXISTS nodes_insert_node_keys AFTER INSERT ON nodes BEGIN
+            UPDATE relationships SET from_key = NEW.rowid WHERE from_id = NEW.id;
+            UPDATE relationships SET to_key = NEW.rowid WHERE to_id = NEW.id;
+        END;
+        CREATE TRIGGER IF NOT EXISTS nodes_delete_node_keys AFTER DELETE ON nodes BEGIN
+            UPDATE relationships SET from_key = NULL WHERE from_id = OLD.id;
+            UPDATE relationships SET to_key = NULL WHERE to_id = OLD.id;
+        END;
         """;
 }
