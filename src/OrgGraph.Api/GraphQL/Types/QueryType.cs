@@ -72,6 +72,7 @@ internal sealed class QueryType : ObjectGraphType
             });
 
         InvestigationFields.Add(this);
+        MoneyFields.Add(this);
         ChangeFields.Add(this);
     }
 

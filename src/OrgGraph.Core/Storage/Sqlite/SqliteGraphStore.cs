@@ -55,6 +55,8 @@ public sealed partial class SqliteGraphStore : IGraphStore
             await UpsertNodesAsync(connection, transaction, batch.Nodes, cancellationToken);
             await UpsertFactsAsync(connection, transaction, batch.NodeFacts, cancellationToken);
             await UpsertRelationshipsAsync(connection, transaction, batch.Relationships, cancellationToken);
+            await UpsertPaymentsAsync(connection, transaction, batch.Payments, cancellationToken);
+            await UpsertSupplierMatchesAsync(connection, transaction, batch.SupplierMatches, cancellationToken);
             var touched = batch.Nodes.Select(n => n.Id).Concat(batch.NodeFacts.Select(f => f.NodeId)).Distinct().ToList();
             await RefreshSearchAsync(connection, transaction, touched, cancellationToken);
             await InsertChangesAsync(connection, transaction, batch.Changes, cancellationToken);

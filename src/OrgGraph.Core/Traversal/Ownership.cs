@@ -1,0 +1,46 @@
+using OrgGraph.Model;
+
+namespace OrgGraph.Traversal;
+
+/// <summary>Ultimate owners through controlling OWNED_BY relationships (DESIGN.md: over 50%, or no share stated).</summary>
+public static class Ownership
+{
+    private const int MaxDepth = 20;
+
+    /// <summary>
+    /// The owners at the top of <paramref name="node"/>'s controlling ownership chains on <paramref name="day"/>,
+    /// in id order; the node itself when nothing controls it.
+    /// </summary>
+    public static IReadOnlyList<int> UltimateOwners(GraphIndex g, int node, int day)
+    {
+        var roots = new SortedSet<int>(Comparer<int>.Create((a, b) => string.CompareOrdinal(g.Ids[a], g.Ids[b])));
+        var seen = new HashSet<int>();
+
+        void Up(int current, int depth)
+        {
+            var extended = false;
+            if (depth < MaxDepth)
+            {
+                for (var i = g.OutStart[current]; i < g.OutStart[current + 1]; i++)
+                {
+                    var edge = g.OutEdges[i];
+                    var owner = g.EdgeTo[edge];
+                    if (g.EdgeType[edge] == RelationshipType.OwnedBy && !Traversals.InfluenceOnly(g, edge) && g.EdgeValid(edge, day) && seen.Add(owner))
+                    {
+                        extended = true;
+                        Up(owner, depth + 1);
+                    }
+                }
+            }
+
+            if (!extended)
+            {
+                roots.Add(current);
+            }
+        }
+
+        seen.Add(node);
+        Up(node, 0);
+        return [.. roots];
+    }
+}
