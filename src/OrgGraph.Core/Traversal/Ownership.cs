@@ -9,7 +9,9 @@ public static class Ownership
 
     /// <summary>
     /// The owners at the top of <paramref name="node"/>'s controlling ownership chains on <paramref name="day"/>,
-    /// in id order; the node itself when nothing controls it.
+    /// in id order; the node itself when nothing controls it. Where several controlling owners are valid on the day,
+    /// the interest that started last is taken as current: a register snapshot leaves an interest open ("still held
+    /// when retrieved"), and a later acquisition from another source supersedes it.
     /// </summary>
     public static IReadOnlyList<int> UltimateOwners(GraphIndex g, int node, int day)
     {
@@ -21,11 +23,20 @@ public static class Ownership
             var extended = false;
             if (depth < MaxDepth)
             {
+                var owners = new List<int>();
                 for (var i = g.OutStart[current]; i < g.OutStart[current + 1]; i++)
                 {
                     var edge = g.OutEdges[i];
-                    var owner = g.EdgeTo[edge];
-                    if (g.EdgeType[edge] == RelationshipType.OwnedBy && !Traversals.InfluenceOnly(g, edge) && g.EdgeValid(edge, day) && seen.Add(owner))
+                    if (g.EdgeType[edge] == RelationshipType.OwnedBy && !Traversals.InfluenceOnly(g, edge) && g.EdgeValid(edge, day))
+                    {
+                        owners.Add(edge);
+                    }
+                }
+
+                var latest = owners.Count == 0 ? 0 : owners.Max(e => g.EdgeStart[e]);
+                foreach (var owner in owners.Where(e => g.EdgeStart[e] == latest).Select(e => g.EdgeTo[e]).Distinct())
+                {
+                    if (seen.Add(owner))
                     {
                         extended = true;
                         Up(owner, depth + 1);

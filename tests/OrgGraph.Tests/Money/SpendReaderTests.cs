@@ -41,7 +41,7 @@ public sealed class SpendReaderTests
         Read(File, "07P", "INVOICE_LINES");
 
         Assert.All(undated, line => Assert.Contains(_obs.Report.Notes, n => n.StartsWith($"money/{File}:{line}:", StringComparison.Ordinal) && n.Contains("(Date of payment): the date is empty", StringComparison.Ordinal)));
-        Assert.DoesNotContain(_obs.Money.Payments, p => undated.Contains(p.Line.Line));
+        Assert.DoesNotContain(_obs.Money.Payments, p => undated.Contains(p.Line));
     }
 
     [Fact]
@@ -56,9 +56,9 @@ public sealed class SpendReaderTests
         var checkedLines = 0;
         foreach (var payment in _obs.Money.Payments)
         {
-            var fiscal = int.Parse(origin[payment.Line.Line][5..7], System.Globalization.CultureInfo.InvariantCulture);
+            var fiscal = int.Parse(origin[payment.Line][5..7], System.Globalization.CultureInfo.InvariantCulture);
             var month = (fiscal + 2) % 12 + 1;
-            if (payment.Line.Date.Year == (fiscal <= 9 ? 2020 : 2021) && payment.Line.Date.Month == month)
+            if (payment.Date.Year == (fiscal <= 9 ? 2020 : 2021) && payment.Date.Month == month)
             {
                 checkedLines++;
             }

@@ -119,22 +119,22 @@ internal sealed class SpendReader : IOfficialReader
                 continue;
             }
 
-            var line = new PaymentLine
+            var money = observations.Money;
+            money.Payments.Add(new PaymentLine
             {
                 BodyId = bodyId!,
                 SupplierId = "",
-                Supplier = SupplierNames.Display(supplierText),
+                Supplier = money.Shared(SupplierNames.Display(supplierText)),
                 Date = paid,
                 AmountPence = pence,
-                ExpenseType = First(row, expenseType),
-                ExpenseArea = First(row, expenseArea),
+                ExpenseType = money.Shared(First(row, expenseType)),
+                ExpenseArea = money.Shared(First(row, expenseArea)),
                 TransactionNumber = First(row, transaction),
                 Granularity = granularity,
                 SourceId = entry.Source.Id,
                 File = entry.File,
                 Line = row.Line,
-            };
-            observations.Money.Payments.Add(new RawPayment(line, supplierText));
+            });
         }
 
         if (rejected > 0)

@@ -27,7 +27,6 @@ internal sealed class SupplierCompaniesReader : IOfficialReader
         }
 
         observations.Cite(entry);
-        var conflicts = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in file.Rows)
         {
             if (!OfficialFields.TryRequired(file, entry, row, SupplierColumn, problems, out var supplier) |
@@ -37,25 +36,8 @@ internal sealed class SupplierCompaniesReader : IOfficialReader
                 continue;
             }
 
-            var company = new KnownCompany(CompanyNumbers.Normalise(number), name,
-                file.Get(row, CicColumn) is { } cic && !cic.StartsWith('0'), entry.Source.Id, entry.File, row.Line);
-            var key = SupplierNames.Key(supplier);
-            if (observations.Money.Companies.TryGetValue(key, out var existing) && existing.Number != company.Number)
-            {
-                if (conflicts.Add(key))
-                {
-                    observations.Report.Note($"{entry.File}:{row.Line}: '{supplier}' is matched to {existing.Number} (line {existing.Line}) and to {company.Number}; neither is used");
-                }
-
-                continue;
-            }
-
-            observations.Money.Companies.TryAdd(key, company);
-        }
-
-        foreach (var key in conflicts)
-        {
-            observations.Money.Companies.Remove(key);
+            observations.Money.KnowCompany(supplier, new KnownCompany(CompanyNumbers.Normalise(number), name,
+                file.Get(row, CicColumn) is { } cic && !cic.StartsWith('0'), entry.Source.Id, entry.File, row.Line), observations.Report);
         }
     }
 }
@@ -70,4 +52,11 @@ internal static class CompanyNumbers
     }
 
     public static string NodeId(string number) => "CH:" + Normalise(number);
+
+    /// <summary>Eight digits, or two letters and six digits (SC, NI, OC ...), once leading zeros are restored; a stray "6" is not a number.</summary>
+    public static bool IsValid(string number)
+    {
+        var n = Normalise(number);
+        return n.Length == 8 && (n.All(char.IsDigit) || (char.IsLetter(n[0]) && char.IsLetter(n[1]) && n[2..].All(char.IsDigit))) && n.Any(c => c is not '0' and >= '0' and <= '9');
+    }
 }

@@ -37,11 +37,11 @@ internal static class SupplierResolver
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         string KeyOf(string supplier) => keys.TryGetValue(supplier, out var k) ? k : keys[supplier] = SupplierNames.Key(supplier);
 
-        foreach (var group in money.Payments.GroupBy(p => KeyOf(p.Supplier), StringComparer.Ordinal))
+        foreach (var group in money.Payments.GroupBy(p => KeyOf(p.Supplier!), StringComparer.Ordinal))
         {
             var key = group.Key;
-            var spelling = group.GroupBy(p => p.Line.Supplier!).MaxBy(g => g.Count())!.Key;
-            var sources = group.Select(p => p.Line.SourceId).Distinct().Order(StringComparer.Ordinal).ToList();
+            var spelling = group.GroupBy(p => p.Supplier!).MaxBy(g => g.Count())!.Key;
+            var sources = group.Select(p => p.SourceId).Distinct().Order(StringComparer.Ordinal).ToList();
             var match = Match(key, spelling, group.Count(), money, nodes, byName, candidates);
             target[key] = match.NodeId;
             matches.Add(match);
@@ -82,17 +82,19 @@ internal static class SupplierResolver
 
         var lines = new List<PaymentLine>(money.Payments.Count);
         var unknownBodies = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var raw in money.Payments)
+        foreach (var line in money.Payments)
         {
-            if (!nodes.ContainsKey(raw.Line.BodyId))
+            if (!nodes.ContainsKey(line.BodyId))
             {
-                unknownBodies[raw.Line.BodyId] = unknownBodies.GetValueOrDefault(raw.Line.BodyId) + 1;
+                unknownBodies[line.BodyId] = unknownBodies.GetValueOrDefault(line.BodyId) + 1;
                 continue;
             }
 
-            var supplierId = target[KeyOf(raw.Supplier)];
-            lines.Add(raw.Line with { SupplierId = supplierId, Supplier = supplierId == WithheldId ? null : raw.Line.Supplier });
+            var supplierId = target[KeyOf(line.Supplier!)];
+            lines.Add(line with { SupplierId = supplierId, Supplier = supplierId == WithheldId ? null : line.Supplier });
         }
+
+        money.Payments.Clear();
 
         foreach (var (body, count) in unknownBodies)
         {

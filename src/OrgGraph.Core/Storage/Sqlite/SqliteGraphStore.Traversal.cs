@@ -138,11 +138,14 @@ public sealed partial class SqliteGraphStore
         return result;
     }
 
-    /// <summary>Reads nodes and relationships in one read transaction (one snapshot) into a new index.</summary>
+    /// <summary>
+    /// Reads nodes and relationships in one read transaction (one snapshot) into a new index. PAID relationships
+    /// (tens of thousands of monthly totals) stay out: no traversal walks them, and spend roll-ups read the payments table.
+    /// </summary>
     private static async Task<GraphIndex> BuildIndexAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         int nodeCount, edgeCount;
-        await using (var count = Command(connection, "SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM relationships)", transaction))
+        await using (var count = Command(connection, "SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM relationships WHERE type <> 'PAID')", transaction))
         await using (var reader = await count.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
@@ -163,7 +166,7 @@ public sealed partial class SqliteGraphStore
         const string Edges = """
             SELECT key, type, from_id, to_id, valid_from, valid_to,
                    CASE WHEN type = 'OWNED_BY' THEN json_extract(properties, '$.share') END
-            FROM relationships
+            FROM relationships WHERE type <> 'PAID'
             """;
         await using (var edges = Command(connection, Edges, transaction))
         await using (var reader = await edges.ExecuteReaderAsync(cancellationToken))
