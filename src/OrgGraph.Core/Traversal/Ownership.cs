@@ -7,6 +7,20 @@ public static class Ownership
 {
     private const int MaxDepth = 20;
 
+    /// <summary>True when the node has any OWNED_BY relationship at all (most spend suppliers have none).</summary>
+    public static bool HasOwner(GraphIndex g, int node)
+    {
+        for (var i = g.OutStart[node]; i < g.OutStart[node + 1]; i++)
+        {
+            if (g.EdgeType[g.OutEdges[i]] == RelationshipType.OwnedBy)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// The owners at the top of <paramref name="node"/>'s controlling ownership chains on <paramref name="day"/>,
     /// in id order; the node itself when nothing controls it. Where several controlling owners are valid on the day,

@@ -92,6 +92,15 @@ public sealed partial class SqliteGraphStore
         {
             await ExecuteAsync(connection, transaction, SqliteSchema.PaymentIndexes, cancellationToken);
         }
+
+        await using var totals = Command(connection, """
+            DELETE FROM payment_totals WHERE body_id IN (SELECT value FROM json_each($bodies));
+            INSERT INTO payment_totals (body_id, paid_on, supplier_id, granularity, amount, lines)
+            SELECT body_id, paid_on, supplier_id, granularity, sum(amount), count(*) FROM payments
+            WHERE body_id IN (SELECT value FROM json_each($bodies)) GROUP BY body_id, paid_on, supplier_id, granularity;
+            """, transaction);
+        totals.Parameters.AddWithValue("$bodies", Json(payments.Select(p => p.BodyId).Distinct()));
+        await totals.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task UpsertSupplierMatchesAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<SupplierMatch> matches, CancellationToken cancellationToken)
@@ -197,9 +206,8 @@ public sealed partial class SqliteGraphStore
         var rows = new List<(string Body, string Supplier, string Paid, SpendGranularity Granularity, long Pence, int Lines)>();
         await using (var command = Command(connection, $"""
             {WithinBodies}
-            SELECT p.body_id, p.supplier_id, p.paid_on, p.granularity, sum(p.amount), count(*)
-            FROM payments p WHERE p.body_id IN (SELECT id FROM within) AND p.paid_on >= $start AND p.paid_on <= $end
-            GROUP BY p.body_id, p.paid_on, p.supplier_id, p.granularity
+            SELECT t.body_id, t.supplier_id, t.paid_on, t.granularity, t.amount, t.lines
+            FROM payment_totals t WHERE t.body_id IN (SELECT id FROM within) AND t.paid_on >= $start AND t.paid_on <= $end
             """, snapshot))
         {
             command.Parameters.AddWithValue("$within", query.Within);
@@ -235,9 +243,9 @@ public sealed partial class SqliteGraphStore
                         return owner;
                     }
 
-                    if (g.IndexOf(row.Supplier) is not { } node)
+                    if (g.IndexOf(row.Supplier) is not { } node || !Ownership.HasOwner(g, node))
                     {
-                        return owners[(row.Supplier, row.Paid)] = row.Supplier;
+                        return row.Supplier;
                     }
 
                     var roots = Ownership.UltimateOwners(g, node, DayOf(row.Paid));

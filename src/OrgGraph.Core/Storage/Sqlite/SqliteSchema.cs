@@ -86,6 +86,16 @@ internal static class SqliteSchema
             granularity TEXT NOT NULL
         );
         CREATE TABLE IF NOT EXISTS payment_files (source_id TEXT PRIMARY KEY, file TEXT NOT NULL) WITHOUT ROWID;
+        -- the lines summed per body, day, supplier and granularity (a tenth of the rows): what spend roll-ups read
+        CREATE TABLE IF NOT EXISTS payment_totals (
+            body_id TEXT NOT NULL,
+            paid_on TEXT NOT NULL,
+            supplier_id TEXT NOT NULL,
+            granularity TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            lines INTEGER NOT NULL,
+            PRIMARY KEY (body_id, paid_on, supplier_id, granularity)
+        ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS payments_source ON payments (source_id, line);
         {{PaymentIndexes}}
 
