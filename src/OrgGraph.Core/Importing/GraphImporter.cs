@@ -65,7 +65,7 @@ public sealed class GraphImporter(IGraphStore store, CsvImporter csv)
             ? Combine(official, await csv.ReadAsync(curatedDirectory, cancellationToken, alongside: official))
             : official;
         // Suppliers are matched against every organisation the import describes, curated ones included.
-        var resolved = SupplierResolver.Resolve(combined, observations.Money, observations.Report);
+        var resolved = SupplierResolver.Resolve(OwnershipSupersession.Apply(combined, observations.Report), observations.Money, observations.Report);
         return (DropDangling(resolved, observations.Report), observations.Report);
     }
 

@@ -29,10 +29,12 @@ public sealed class OwnershipRollUpTests(SeededApp app) : IClassFixture<SeededAp
 
         var owned = data["organisation"]!["relationships"]!["nodes"]!.AsArray().Single(r => r!["to"]!["id"]!.GetValue<string>() == Holdings)!;
         Assert.Equal(interests.Select(i => i.GetProperty("startDate").GetString()).Min(), owned["validFrom"]!.GetValue<string>());
-        Assert.Null(owned["validTo"]);
+        // The snapshot leaves the interest open; the curated sale to Operose Health ends it the day before, and says so.
+        Assert.Equal(CuratedSaleDate().AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), owned["validTo"]!.GetValue<string>());
         Assert.Contains(owned["sources"]!.AsArray(), s => s!["id"]!.GetValue<string>() == "bods-gb-coh-05057581");
         var properties = owned["properties"]!.AsArray().ToDictionary(p => p!["key"]!.GetValue<string>(), p => p!["value"]!.GetValue<string>());
         Assert.Equal(interests.Min(i => i.GetProperty("share").GetProperty("minimum").GetDouble()), double.Parse(properties["share"], CultureInfo.InvariantCulture));
+        Assert.Contains("operose-health", properties["endBasis"]);
         foreach (var interest in interests)
         {
             Assert.Contains(interest.GetProperty("details").GetString()!, properties["interests"]);

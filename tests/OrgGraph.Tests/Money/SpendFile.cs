@@ -30,6 +30,26 @@ public static class SpendFile
         return rows;
     }
 
+    /// <summary>
+    /// The node ids of the entities a BODS file says own the company on <paramref name="date"/> (statements between two
+    /// entities whose interests started by then), read straight from the JSON.
+    /// </summary>
+    public static List<string> BodsOwners(string companyNumber, DateOnly date)
+    {
+        using var file = System.Text.Json.JsonDocument.Parse(File.ReadAllText(PathOf($"companies/GB-COH_{companyNumber}_bods.json")));
+        var statements = file.RootElement.EnumerateArray().ToList();
+        string? Number(string statementId) => statements.Where(s => s.GetProperty("statementID").GetString() == statementId)
+            .SelectMany(s => s.GetProperty("identifiers").EnumerateArray())
+            .Where(i => i.TryGetProperty("scheme", out var scheme) && scheme.GetString() == "GB-COH")
+            .Select(i => i.GetProperty("id").GetString()!.ToUpperInvariant()).FirstOrDefault();
+        return statements
+            .Where(s => s.GetProperty("statementType").GetString() == "ownershipOrControlStatement" &&
+                s.GetProperty("interestedParty").TryGetProperty("describedByEntityStatement", out _) &&
+                s.GetProperty("interests").EnumerateArray().Any(i => DateOnly.Parse(i.GetProperty("startDate").GetString()!, CultureInfo.InvariantCulture) <= date))
+            .Select(s => "CH:" + Number(s.GetProperty("interestedParty").GetProperty("describedByEntityStatement").GetString()!))
+            .Distinct().ToList();
+    }
+
     /// <summary>Pounds to pence, exactly.</summary>
     public static long Pence(string amount) => (long)(decimal.Parse(amount.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture) * 100);
 }
