@@ -24,6 +24,7 @@ public sealed record Options
           cte         the same questions as hand-written SQLite recursive CTEs, and the ratio to the index
           http        the same over GraphQL/HTTP to a Release API on 127.0.0.1 (one sequential client)
           generated   a generated graph (1M nodes, 4M relationships): index load time, memory, connections
+          money       the full seed import with the spend files, and spend roll-ups by ultimate owner per ICB-year
           all         seed, cte, http, generated
         options:
           --seed-db PATH        (default /tmp/bench-seed.db)
@@ -45,7 +46,7 @@ public sealed record Options
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             switch (args[i])
             {
-                case "seed" or "cte" or "http" or "generated":
+                case "seed" or "cte" or "http" or "generated" or "money":
                     modes.Add(args[i].ToLowerInvariant());
                     break;
                 case "all":

@@ -62,6 +62,11 @@ if (options.Modes.Contains("generated"))
     await GeneratedBench.RunAsync(options);
 }
 
+if (options.Modes.Contains("money"))
+{
+    await MoneyBench.RunAsync(options);
+}
+
 if (options.Output is { } output)
 {
     await File.WriteAllLinesAsync(output, Report.Lines);

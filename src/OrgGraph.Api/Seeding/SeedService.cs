@@ -17,6 +17,9 @@ internal sealed class SeedService(IGraphStore store, GraphImporter importer, IOp
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The host runs ExecuteAsync inline until its first incomplete await, and reading the seed (spend files included)
+        // is seconds of synchronous work: yield first, so that the host's start (and any start-up error) never waits for it.
+        await Task.Yield();
         try
         {
             await store.InitializeAsync(stoppingToken);

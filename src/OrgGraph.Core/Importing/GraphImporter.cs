@@ -1,3 +1,4 @@
+using OrgGraph.Importing.Money;
 using OrgGraph.Importing.Official;
 using OrgGraph.Model;
 using OrgGraph.Storage;
@@ -60,13 +61,12 @@ public sealed class GraphImporter(IGraphStore store, CsvImporter csv)
         var official = observations.Build();
         official = official with { Relationships = [.. official.Relationships, .. MergerDeriver.Derive(observations, official)] };
         var curatedDirectory = Path.Combine(directory, CuratedDirectory);
-        if (!Directory.Exists(curatedDirectory))
-        {
-            return (DropDangling(official, observations.Report), observations.Report);
-        }
-
-        var curated = await csv.ReadAsync(curatedDirectory, cancellationToken, alongside: official);
-        return (DropDangling(Combine(official, curated), observations.Report), observations.Report);
+        var combined = Directory.Exists(curatedDirectory)
+            ? Combine(official, await csv.ReadAsync(curatedDirectory, cancellationToken, alongside: official))
+            : official;
+        // Suppliers are matched against every organisation the import describes, curated ones included.
+        var resolved = SupplierResolver.Resolve(OwnershipSupersession.Apply(combined, observations.Report), observations.Money, observations.Report);
+        return (DropDangling(resolved, observations.Report), observations.Report);
     }
 
     /// <summary>

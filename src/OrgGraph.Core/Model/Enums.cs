@@ -24,6 +24,8 @@ public enum Sector
     Public,
     Private,
     ThirdSector,
+    /// <summary>Not established: a spend supplier no register or reconciliation identifies.</summary>
+    Unknown,
 }
 
 /// <summary>How well a fact is established: register data, a published report, or a claim.</summary>
@@ -47,6 +49,8 @@ public enum RelationshipType
     Runs,
     AwardedTo,
     BidFor,
+    /// <summary>Money paid by a public body to a supplier in one calendar month (spend transparency files).</summary>
+    Paid,
 }
 
 public enum AliasScheme

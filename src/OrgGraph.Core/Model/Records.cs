@@ -76,6 +76,10 @@ public sealed record GraphBatch
     /// <summary>Names, roles and aliases for nodes that may already be in the store, keyed by node id.</summary>
     public IReadOnlyList<(string NodeId, NodeFactKind Kind, DatedValue Value)> NodeFacts { get; init; } = [];
     public IReadOnlyList<Relationship> Relationships { get; init; } = [];
+    /// <summary>Spend lines, stored with their file and line; PAID relationships hold their monthly totals.</summary>
+    public IReadOnlyList<PaymentLine> Payments { get; init; } = [];
+    /// <summary>How each supplier string of <see cref="Payments"/> was matched (the resolution report).</summary>
+    public IReadOnlyList<SupplierMatch> SupplierMatches { get; init; } = [];
     /// <summary>Audit records of the write (who, when, what, sources), stored in the same transaction; see <see cref="Storage.IChangeLog"/>.</summary>
     public IReadOnlyList<Change> Changes { get; init; } = [];
 }

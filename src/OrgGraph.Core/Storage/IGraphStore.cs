@@ -75,6 +75,21 @@ public interface IGraphStore
     /// <summary>Predecessors and successors through SUCCEEDED_BY, transitively, both ways.</summary>
     Task<Lineage> LineageAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Payment lines from a body and/or to a supplier between two dates, ordered by date, source and line, with the total
+    /// and coverage of every matching line.
+    /// </summary>
+    Task<PaymentPage> PaymentsAsync(PaymentQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Totals of the payments by a body and the bodies transitively PART_OF it, grouped by supplier, by the supplier's
+    /// sector, or by the supplier's ultimate owner through controlling OWNED_BY relationships valid on each payment's date.
+    /// </summary>
+    Task<SpendResult> SpendAsync(SpendQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The supplier resolution report: each supplier name with the node it went to, the method and score; strongest first.</summary>
+    Task<IReadOnlyList<SupplierMatch>> SupplierMatchesAsync(MatchMethod? method, int first, CancellationToken cancellationToken);
+
     /// <summary>Counts by kind within a node (the whole graph when null), and per ICS the providers commissioned by sector.</summary>
     Task<GraphStats> StatsAsync(string? within, DateOnly? asOf, CancellationToken cancellationToken);
 }

@@ -113,10 +113,11 @@ public sealed class NodeKeyTests : IDisposable
         return store;
     }
 
-    /// <summary>Relationships between nodes, their ends joined by id, as the file holds them.</summary>
+    /// <summary>Relationships between nodes, their ends joined by id, as the file holds them; PAID stays out of the index by design.</summary>
     private static async Task<List<string>> FileEdgesAsync(string path) => await RowsAsync(path, """
         SELECT r.key, r.type, r.from_id, r.to_id, r.valid_from, r.valid_to, CASE WHEN r.type = 'OWNED_BY' THEN json_extract(r.properties, '$.share') END
         FROM relationships r JOIN nodes f ON f.id = r.from_id JOIN nodes t ON t.id = r.to_id
+        WHERE r.type <> 'PAID'
         """);
 
     private static async Task<List<string>> FileNodesAsync(string path) =>

@@ -79,6 +79,7 @@ internal sealed class QueryType : ObjectGraphType
             });
 
         InvestigationFields.Add(this);
+        MoneyFields.Add(this);
         ChangeFields.Add(this);
     }
 

@@ -12,19 +12,24 @@ public sealed record ManifestEntry
     /// <summary>The date the file describes (a lookup's reference date, an extract's snapshot date).</summary>
     public required DateOnly Describes { get; init; }
     public required Source Source { get; init; }
+    /// <summary>Spend files: the paying body's node id, or <c>entity=id</c> pairs separated by <c>;</c> for a file whose entity column names several.</summary>
+    public string? Body { get; init; }
+    /// <summary>Spend files: how finely the file reports money (<see cref="SpendGranularity"/> wire name).</summary>
+    public string? Granularity { get; init; }
     /// <summary>Manifest line, for error messages.</summary>
     public int Line { get; init; }
 }
 
 /// <summary>
-/// Reads <c>manifest.csv</c>: <c>file, format, describes, source_id, title, publisher, url, published, licence</c>.
+/// Reads <c>manifest.csv</c>: <c>file, format, describes, source_id, title, publisher, url, published, licence</c>, and for
+/// spend files <c>body</c> and <c>granularity</c>.
 /// </summary>
 internal static class Manifest
 {
     public const string FileName = "manifest.csv";
 
     private static readonly string[] Required = ["file", "format", "describes", "source_id", "title"];
-    private static readonly string[] Optional = ["publisher", "url", "published", "licence", "notes"];
+    private static readonly string[] Optional = ["publisher", "url", "published", "licence", "notes", "body", "granularity"];
 
     public static IReadOnlyList<ManifestEntry> Read(string directory, IReadOnlySet<string> formats, List<ImportProblem> problems)
     {
@@ -61,6 +66,8 @@ internal static class Manifest
                 Format = format,
                 Describes = describes ?? default,
                 Line = row.Line,
+                Body = table.Text(row, "body"),
+                Granularity = table.Text(row, "granularity"),
                 Source = new Source
                 {
                     Id = table.Key(row, "source_id"),

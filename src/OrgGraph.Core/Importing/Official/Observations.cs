@@ -26,6 +26,12 @@ public sealed class Observations
 
     public ImportReport Report { get; } = new();
 
+    /// <summary>Payments and supplier reconciliations, resolved to nodes after every file is read.</summary>
+    public Money.MoneyFacts Money { get; } = new();
+
+    /// <summary>Cites a file's source without stating anything else (a file whose facts are not snapshots, e.g. payments).</summary>
+    public void Cite(ManifestEntry file) => _sources.TryAdd(file.Source.Id, file.Source);
+
     /// <summary>All entities seen so far, by id (ODS-keyed where the files give an ODS code).</summary>
     public IReadOnlyDictionary<string, EntityInfo> Entities => _entities;
 
@@ -401,7 +407,6 @@ public sealed class Observations
         return dates;
     }
 
-    private void Cite(ManifestEntry file) => _sources.TryAdd(file.Source.Id, file.Source);
 
     private static string NameKey(string name) => string.Join(' ', name.ToUpperInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
 

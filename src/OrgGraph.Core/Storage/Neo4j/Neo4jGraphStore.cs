@@ -225,6 +225,18 @@ public sealed partial class Neo4jGraphStore(QueryApiClient client, Neo4jOptions 
         return new Lineage(await Read(Cypher.Predecessors), await Read(Cypher.Successors));
     }
 
+    /// <summary>Not yet on Neo4j: payment lines and spend roll-ups live in the embedded store only (docs/money.md).</summary>
+    public Task<PaymentPage> PaymentsAsync(PaymentQuery query, CancellationToken cancellationToken) => throw MoneyNotSupported();
+
+    /// <inheritdoc cref="PaymentsAsync"/>
+    public Task<SpendResult> SpendAsync(SpendQuery query, CancellationToken cancellationToken) => throw MoneyNotSupported();
+
+    /// <inheritdoc cref="PaymentsAsync"/>
+    public Task<IReadOnlyList<SupplierMatch>> SupplierMatchesAsync(MatchMethod? method, int first, CancellationToken cancellationToken) => throw MoneyNotSupported();
+
+    private static NotSupportedException MoneyNotSupported() =>
+        new("payment lines, spend roll-ups and the supplier resolution report are served by the embedded SQLite store only; the Neo4j backend holds the PAID relationships but not the lines");
+
     public async Task<GraphStats> StatsAsync(string? within, DateOnly? asOf, CancellationToken cancellationToken)
     {
         var parameters = new { within, asOf = Date(asOf) };

@@ -151,12 +151,13 @@ public sealed partial class SqliteGraphStore
     /// Relationships name their ends by node rowid (<c>from_key</c>, <c>to_key</c>, see <see cref="SqliteSchema.NodeKeyTriggers"/>),
     /// mapped to node indexes through an array. Two id look-ups per relationship, a string for every column and
     /// <see cref="SqliteDataReader"/>'s cost per column were most of the load of a large graph (docs/benchmarks.md), so the rows
-    /// are read with SQLite's own API and the columns as bytes.
+    /// are read with SQLite's own API and the columns as bytes. PAID relationships (tens of thousands of monthly totals) stay
+    /// out: no traversal walks them, and spend roll-ups read the payments table.
     /// </summary>
     private static GraphIndex BuildIndex(SqliteConnection connection, CancellationToken cancellationToken)
     {
         var (nodeCount, edgeCount, maxRowid) = (0, 0, 0L);
-        ForEachRow(connection, "SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM relationships), (SELECT coalesce(max(rowid), 0) FROM nodes)",
+        ForEachRow(connection, "SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM relationships WHERE type <> 'PAID'), (SELECT coalesce(max(rowid), 0) FROM nodes)",
             row => (nodeCount, edgeCount, maxRowid) = (raw.sqlite3_column_int(row, 0), raw.sqlite3_column_int(row, 1), raw.sqlite3_column_int64(row, 2)),
             cancellationToken);
 
@@ -173,7 +174,7 @@ public sealed partial class SqliteGraphStore
         const string Edges = """
             SELECT key, type, from_key, to_key, valid_from, valid_to,
                    CASE WHEN type = 'OWNED_BY' THEN json_extract(properties, '$.share') END
-            FROM relationships WHERE from_key IS NOT NULL AND to_key IS NOT NULL
+            FROM relationships WHERE from_key IS NOT NULL AND to_key IS NOT NULL AND type <> 'PAID'
             """;
         ForEachRow(connection, Edges,
             row => builder.AddEdge(raw.sqlite3_column_int64(row, 0), types.Parse(Text(row, 1)),

@@ -79,6 +79,8 @@ public sealed partial class SqliteGraphStore : IGraphStore
         await UpsertNodesAsync(connection, batch.Nodes, cancellationToken);
         await UpsertFactsAsync(connection, batch.NodeFacts, cancellationToken);
         await UpsertRelationshipsAsync(connection, batch.Relationships, cancellationToken);
+        await UpsertPaymentsAsync(connection, batch.Payments, cancellationToken);
+        await UpsertSupplierMatchesAsync(connection, batch.SupplierMatches, cancellationToken);
         var touched = batch.Nodes.Select(n => n.Id).Concat(batch.NodeFacts.Select(f => f.NodeId)).Distinct().ToList();
         await RefreshSearchAsync(connection, touched, cancellationToken);
         await InsertChangesAsync(connection, batch.Changes, cancellationToken);

@@ -10,7 +10,13 @@ internal static class SqliteSchema
     public const string OpenStart = "0001-01-01";
     public const string OpenEnd = "9999-12-31";
 
-    public const string Create = """
+    /// <summary>Covering indexes of the payment lines (a roll-up reads only the index); dropped and rebuilt around a bulk import.</summary>
+    public const string PaymentIndexes = """
+        CREATE INDEX IF NOT EXISTS payments_body ON payments (body_id, paid_on, supplier_id, granularity, amount);
+        CREATE INDEX IF NOT EXISTS payments_supplier ON payments (supplier_id, paid_on);
+        """;
+
+    public const string Create = $$"""
         PRAGMA journal_mode = WAL;
 
         CREATE TABLE IF NOT EXISTS sources (
@@ -65,6 +71,47 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS relationships_from ON relationships (from_id, type);
         CREATE INDEX IF NOT EXISTS relationships_to ON relationships (to_id, type);
+
+        -- spend lines as published (amount in pence), each with its source and line; PAID relationships hold the monthly
+        -- totals. Importing a source replaces all its lines, so the table needs no unique key.
+        CREATE TABLE IF NOT EXISTS payments (
+            source_id TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            body_id TEXT NOT NULL,
+            supplier_id TEXT NOT NULL,
+            supplier TEXT,
+            paid_on TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            expense_type TEXT,
+            expense_area TEXT,
+            transaction_number TEXT,
+            granularity TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS payment_files (source_id TEXT PRIMARY KEY, file TEXT NOT NULL) WITHOUT ROWID;
+        -- the lines summed per body, day, supplier and granularity (a tenth of the rows): what spend roll-ups read
+        CREATE TABLE IF NOT EXISTS payment_totals (
+            body_id TEXT NOT NULL,
+            paid_on TEXT NOT NULL,
+            supplier_id TEXT NOT NULL,
+            granularity TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            lines INTEGER NOT NULL,
+            PRIMARY KEY (body_id, paid_on, supplier_id, granularity)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS payments_source ON payments (source_id, line);
+        {{PaymentIndexes}}
+
+        -- the supplier resolution report: how each supplier name was matched, by what method and score
+        CREATE TABLE IF NOT EXISTS supplier_matches (
+            supplier_key TEXT PRIMARY KEY,
+            example TEXT,
+            node_id TEXT NOT NULL,
+            method TEXT NOT NULL,
+            score REAL NOT NULL,
+            candidate_id TEXT,
+            evidence TEXT,
+            lines INTEGER NOT NULL
+        ) WITHOUT ROWID;
 
         -- audited writes through the API (who, when, what, sources, before/after as JSON); append-only
         CREATE TABLE IF NOT EXISTS changes (
