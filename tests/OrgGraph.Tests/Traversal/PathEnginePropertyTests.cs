@@ -73,6 +73,7 @@ public sealed class PathEnginePropertyTests
     [Fact]
     public void Connections_AreValidSimplePaths_TheShortestValidOnesFirst_WithNoneLeftOut()
     {
+        var outcomes = new Dictionary<string, int>();
         Cases.Sample((graph, query) =>
         {
             var g = Build(graph);
@@ -93,7 +94,21 @@ public sealed class PathEnginePropertyTests
             {
                 Assert.Equal(ShortestOnDate(graph, query), paths[0].Edges.Length);
             }
-        }, iter: 600, print: Print);
+
+            foreach (var outcome in new[]
+            {
+                paths.Count == 0 ? "none" : query.AsOf is null ? "undated" : "dated",
+                paths.Count > 0 && paths[^1].Edges.Length > paths[0].Edges.Length ? "longer than the shortest" : "",
+                paths.Count == query.First ? "first reached" : "",
+            })
+            {
+                outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+            }
+        }, iter: 1_000, threads: 1, print: Print);
+
+        // The generator must make every kind of answer often enough for the properties to mean something.
+        Assert.All(new[] { "none", "undated", "dated", "longer than the shortest", "first reached" },
+            o => Assert.True(outcomes.GetValueOrDefault(o) >= 20, $"{o}: {outcomes.GetValueOrDefault(o)} of 1,000"));
     }
 
     [Fact]
@@ -165,6 +180,79 @@ public sealed class PathEnginePropertyTests
             Assert.Equal(Describe(chains).Order(StringComparer.Ordinal),
                 Describe(Traversals.WhoControls(Build(graph, order), query.To, q, CancellationToken.None), e => order[e]).Order(StringComparer.Ordinal));
         }, iter: 600, print: t => $"{t.Item1} / {t.Item2} / kinds {(t.Item3 is null ? "all" : string.Join('|', t.Item3))}");
+    }
+
+    [Fact]
+    public void ControlledBy_ReachesWhatAnExhaustiveSearchReaches_EachByItsShortestValidChain()
+    {
+        var nodeKinds = Gen.Frequency((2, Gen.Const((OrgKind[]?)null)), (1, Gen.Enum<OrgKind>().Array[1, 5].Select(k => (OrgKind[]?)[.. k.Distinct()])));
+        Cases.SelectMany(c => nodeKinds.Select(kinds => (c.Graph, c.Query, kinds))).Sample((graph, query, nodeKinds) =>
+        {
+            var q = query.ToTraversalQuery() with { Types = null, NodeKinds = nodeKinds };
+
+            var chains = Traversals.ControlledBy(Build(graph), query.From, q, CancellationToken.None);
+
+            foreach (var chain in chains)
+            {
+                Assert.Equal(query.From, chain.Nodes[0]);
+                Assert.Equal(chain.Nodes.Length, chain.Nodes.Distinct().Count());
+                Assert.InRange(chain.Edges.Length, 1, query.MaxHops);
+                for (var i = 0; i < chain.Edges.Length; i++)
+                {
+                    Assert.True(Controls(graph, chain.Edges[i], chain.Nodes[i], chain.Nodes[i + 1], null), $"step {i} of {Describe(chain)} confers no control");
+                }
+
+                AssertDated(graph, query, chain);
+            }
+
+            Assert.Equal(IndependentControlledBy(graph, query, nodeKinds), chains.Select(c => (c.Nodes[^1], c.Edges.Length)));
+        }, iter: 1_000, print: t => $"{t.Item1} / {t.Item2} / nodeKinds {(t.Item3 is null ? "all" : string.Join('|', t.Item3))}");
+    }
+
+    /// <summary>
+    /// Every node the source controls through a simple chain of at most maxHops steps valid on the date (or sharing a
+    /// period), with the length of its shortest such chain, by exhaustive search; of the kinds asked for, shortest
+    /// first, then by id, the first <c>first</c>.
+    /// </summary>
+    private static List<(int Node, int Length)> IndependentControlledBy(Graph graph, Query query, OrgKind[]? nodeKinds)
+    {
+        var shortest = new Dictionary<int, int>();
+        var onPath = new bool[graph.Nodes.Length];
+
+        void Walk(int node, int depth, int lo, int hi)
+        {
+            if (depth == query.MaxHops)
+            {
+                return;
+            }
+
+            for (var e = 0; e < graph.Edges.Length; e++)
+            {
+                var edge = graph.Edges[e];
+                var controlled = edge.From == node ? edge.To : edge.From;
+                if ((edge.From != node && edge.To != node) || onPath[controlled] || !Controls(graph, e, node, controlled, null) || !Usable(graph, query, edge, controlled, lo, hi))
+                {
+                    continue;
+                }
+
+                shortest[controlled] = Math.Min(shortest.GetValueOrDefault(controlled, int.MaxValue), depth + 1);
+                onPath[controlled] = true;
+                Walk(controlled, depth + 1, Math.Max(lo, edge.Start), Math.Min(hi, edge.End));
+                onPath[controlled] = false;
+            }
+        }
+
+        if (query.AsOf is not { } d || Valid(graph.Nodes[query.From].Start, graph.Nodes[query.From].End, d))
+        {
+            onPath[query.From] = true;
+            Walk(query.From, 0, GraphIndex.OpenStart, GraphIndex.OpenEnd);
+        }
+
+        return [.. shortest
+            .Where(s => nodeKinds is not { Length: > 0 } || nodeKinds.Contains(graph.Nodes[s.Key].Kind))
+            .OrderBy(s => s.Value).ThenBy(s => Id(s.Key), StringComparer.Ordinal)
+            .Take(query.First)
+            .Select(s => (s.Key, s.Value))];
     }
 
     [Fact]
