@@ -44,6 +44,12 @@ internal sealed class ConnectionSearch
     public List<IndexPath> Run(int source, int target)
     {
         _target = target;
+        if (_day is { } day && !_g.NodeValid(source, day))
+        {
+            // Every organisation a path uses must be valid on the date, its first one too (the others are checked as they are reached).
+            return _results;
+        }
+
         var d = Distance(source, target);
         if (d is not { } distance)
         {

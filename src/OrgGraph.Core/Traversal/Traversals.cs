@@ -45,6 +45,11 @@ public static class Traversals
         var edges = new List<int>();
         var budget = new Budget(ct);
         var day = q.AsOf is { } asOf ? asOf.DayNumber : (int?)null;
+        // On a date every organisation a chain uses is valid then, the one asked about too (others are checked by Usable).
+        if (day is { } d && !g.NodeValid(target, d))
+        {
+            return results;
+        }
 
         void Walk(int node, int lo, int hi)
         {
@@ -374,6 +379,12 @@ public static class Traversals
     {
         var budget = new Budget(ct);
         var day = q.AsOf?.DayNumber;
+        // On a date every organisation a path uses is valid then, its first one too (others are checked by Usable).
+        if (day is { } d && !g.NodeValid(source, d))
+        {
+            return [];
+        }
+
         var labels = new Dictionary<int, List<(int Lo, int Hi)>> { [source] = [(GraphIndex.OpenStart, GraphIndex.OpenEnd)] };
         var found = new List<IndexPath>();
         var frontier = new List<Label> { new(source, -1, null, GraphIndex.OpenStart, GraphIndex.OpenEnd, 0) };
