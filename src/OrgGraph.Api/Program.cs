@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Validation.Complexity;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OrgGraph.Api.GraphQL;
 using OrgGraph.Api.GraphQL.Loading;
@@ -84,12 +85,23 @@ if (args is ["export", .. var exportArgs])
 }
 
 app.UseTrustedProxies(); // before anything that uses the client's address (request log, rate limiter)
-app.UseSerilogRequestLogging();
+app.UseSerilogRequestLogging(options =>
+{
+    // A 503 from /readyz while seeding or warming up is the answer a probe expects, not a server error.
+    var standard = options.GetLevel;
+    options.GetLevel = (http, elapsed, error) =>
+        error is null && http.Request.Path == "/readyz" ? Serilog.Events.LogEventLevel.Debug : standard(http, elapsed, error);
+});
 app.UseExplorerSecurityHeaders(); // CSP and friends for /explorer and its assets (Http/ExplorerPage.cs)
 app.UseStaticFiles();
 app.UseRateLimiter(); // limits /graphql only (Http/RateLimiting.cs)
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapHealthChecks("/readyz", new HealthCheckOptions
+{
+    Predicate = check => check.Tags.Contains("ready"),
+    // Degraded is "still seeding or warming up": not ready yet.
+    ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable },
+});
 app.MapGraphQLHttp("/graphql");
 // The explorer page for investigators (README, Explorer): search, paths and control chains drawn as a graph.
 app.MapExplorer();

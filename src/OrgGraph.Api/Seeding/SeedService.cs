@@ -13,6 +13,7 @@ internal sealed class SeedService(IGraphStore store, GraphImporter importer, IOp
     : BackgroundService, IHealthCheck
 {
     private volatile bool _ready;
+    private volatile bool _failed;
     private volatile string _state = "starting";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -57,10 +58,13 @@ internal sealed class SeedService(IGraphStore store, GraphImporter importer, IOp
         catch (Exception e) when (e is not OperationCanceledException)
         {
             _state = "failed: " + e.Message;
+            _failed = true;
             logger.LogCritical(e, "Store initialisation or seeding failed; the API will not become ready");
         }
     }
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_ready ? HealthCheckResult.Healthy("seeded") : HealthCheckResult.Unhealthy(_state));
+        Task.FromResult(_ready ? HealthCheckResult.Healthy("seeded")
+            : _failed ? HealthCheckResult.Unhealthy(_state)
+            : HealthCheckResult.Degraded(_state)); // still starting: /readyz answers 503 (Program.cs), logged as a warning, not an error
 }

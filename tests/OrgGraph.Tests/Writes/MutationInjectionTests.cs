@@ -151,9 +151,12 @@ public sealed class MutationInjectionTests(WritableApp app) : IClassFixture<Writ
         Assert.Equal("QT1", (await app.Anonymous.QueryAsync("""{ organisation(id: "QT1") { id } }"""))["organisation"]!["id"]!.GetValue<string>());
     }
 
-    /// <summary>Each table of the store file (the full-text index aside) as its row count and a hash of its rows.</summary>
+    /// <summary>
+    /// Each table of the store file (the full-text index aside) as its row count and a hash of its rows; the spend tables
+    /// (370,000 payment lines and their totals, written only by imports, too large to hash 800 times) as their row count.
+    /// </summary>
     private async Task<Dictionary<string, string>> TablesAsync() =>
-        (await SqliteSnapshot.TakeAsync(app.App.DatabasePath)).Split(' ').Select(t => t.Split('=')).ToDictionary(t => t[0], t => t[1]);
+        (await SqliteSnapshot.TakeAsync(app.App.DatabasePath, summarised: ["payments", "payment_totals"])).Split(' ').Select(t => t.Split('=')).ToDictionary(t => t[0], t => t[1]);
 
     private async Task<string?> ReadBackAsync(string sql, string value, string tag)
     {
