@@ -57,8 +57,14 @@ builder.Services.AddGraphQL(graphql => graphql
                 : standard(field);
     })
     .AddUnhandledExceptionHandler(context =>
-        context.Context?.RequestServices?.GetRequiredService<ILogger<OrgGraphSchema>>()
-            .LogError(context.OriginalException, "Unhandled error in GraphQL execution")));
+    {
+        // A commit landed mid-request after answers from memory: the store runs the request again (SqliteGraphStore.ReadCache.cs).
+        if (context.OriginalException is not OrgGraph.Storage.Sqlite.SnapshotMovedException)
+        {
+            context.Context?.RequestServices?.GetRequiredService<ILogger<OrgGraphSchema>>()
+                .LogError(context.OriginalException, "Unhandled error in GraphQL execution");
+        }
+    }));
 
 // Performance (docs/benchmarks.md): a bounded cache of parsed and validated documents (GraphQL:DocumentCache).
 builder.Services.AddGraphQLDocumentCache();

@@ -35,7 +35,7 @@ public sealed partial class SqliteGraphStore : IDisposable
     private readonly Lock _watchLock = new();
     private SqliteConnection? _pin;
     private SafeFileHandle? _walIndex;
-    private bool _watchUnavailable;
+    private volatile bool _watchUnavailable;
     private ReadCache? _readCache;
 
     private sealed class ReadCache(byte[] header)
@@ -107,6 +107,11 @@ public sealed partial class SqliteGraphStore : IDisposable
             return open;
         }
 
+        if (_watchUnavailable)
+        {
+            return null;
+        }
+
         lock (_watchLock)
         {
             if (_walIndex is not null || _watchUnavailable)
@@ -149,5 +154,5 @@ public sealed partial class SqliteGraphStore : IDisposable
 }
 
 /// <summary>A request's answers from memory and its snapshot of the file show different states; the request runs again.</summary>
-internal sealed class SnapshotMovedException()
+public sealed class SnapshotMovedException()
     : Exception("The graph changed while this request was being answered (a write committed); it is answered again.");
