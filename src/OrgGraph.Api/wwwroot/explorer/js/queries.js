@@ -15,6 +15,12 @@ const RELATIONSHIP = `fragment Rel on Relationship {
 /** Relationships shown and drawn per page (the details list and a node's expansion). */
 export const RELATIONSHIP_PAGE = 50;
 
+const RELATIONSHIP_PAGE_SELECTION = `{
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { ...Rel }
+    }`;
+
 export const SEARCH = `query Search($text: String!) {
   search(text: $text, first: 12) { ...Org }
 }
@@ -29,11 +35,7 @@ export const ORGANISATION = `query Organisation($id: ID!, $asOf: Date) {
     properties { key value }
     sources { ...Src }
     parent(asOf: $asOf) { ...Org }
-    relationships(asOf: $asOf, first: ${RELATIONSHIP_PAGE}) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      nodes { ...Rel }
-    }
+    relationships(asOf: $asOf, first: ${RELATIONSHIP_PAGE}) ${RELATIONSHIP_PAGE_SELECTION}
   }
 }
 ${ORG}
@@ -43,11 +45,7 @@ ${RELATIONSHIP}`;
 export const RELATIONSHIPS = `query Relationships($id: ID!, $asOf: Date, $after: String) {
   organisation(id: $id) {
     ...Org
-    relationships(asOf: $asOf, first: ${RELATIONSHIP_PAGE}, after: $after) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      nodes { ...Rel }
-    }
+    relationships(asOf: $asOf, first: ${RELATIONSHIP_PAGE}, after: $after) ${RELATIONSHIP_PAGE_SELECTION}
   }
 }
 ${ORG}
