@@ -64,18 +64,39 @@ public sealed class GraphImporter(IGraphStore store, CsvImporter csv)
         var combined = Directory.Exists(curatedDirectory)
             ? Combine(official, await csv.ReadAsync(curatedDirectory, cancellationToken, alongside: official))
             : official;
-        // Suppliers are matched against every organisation the import describes, curated ones included.
-        var resolved = SupplierResolver.Resolve(OwnershipSupersession.Apply(combined, observations.Report), observations.Money, observations.Report);
-        return (DropDangling(resolved, observations.Report), observations.Report);
+        // Suppliers are matched against every organisation the import describes, curated ones included, and against
+        // what the store already holds: next month's spend file alone names a body and suppliers imported before.
+        var stored = observations.Money.Payments.Count == 0 ? StoredOrganisations.None : await StoredAsync(cancellationToken);
+        var resolved = SupplierResolver.Resolve(OwnershipSupersession.Apply(combined, observations.Report), observations.Money, stored, observations.Report);
+        return (await DropDanglingAsync(resolved, observations.Report, cancellationToken), observations.Report);
+    }
+
+    /// <summary>Every organisation in the store, and the company evidence earlier imports brought.</summary>
+    private async Task<StoredOrganisations> StoredAsync(CancellationToken cancellationToken)
+    {
+        var nodes = new List<Node>();
+        for (NodePage? page = null; page is null || page.HasNextPage;)
+        {
+            page = await store.FindNodesAsync(new NodeQuery { First = 10_000, AfterId = nodes.LastOrDefault()?.Id }, cancellationToken);
+            nodes.AddRange(page.Nodes);
+        }
+
+        return new StoredOrganisations(nodes, await store.CompanyEvidenceAsync(cancellationToken));
     }
 
     /// <summary>
-    /// A relationship an official file states about an organisation no file describes (an IAPT provider no
-    /// source classifies) cannot be kept; each is reported rather than failing the whole import.
+    /// A relationship an official file states about an organisation neither the files nor the store describe (an
+    /// IAPT provider no source classifies) cannot be kept; each is reported rather than failing the whole import.
     /// </summary>
-    private static GraphBatch DropDangling(GraphBatch batch, ImportReport report)
+    private async Task<GraphBatch> DropDanglingAsync(GraphBatch batch, ImportReport report, CancellationToken cancellationToken)
     {
         var ids = batch.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var elsewhere = batch.Relationships.SelectMany(r => new[] { r.From, r.To }).Where(id => !ids.Contains(id)).ToHashSet(StringComparer.Ordinal);
+        if (elsewhere.Count > 0)
+        {
+            ids.UnionWith((await store.GetNodesAsync(elsewhere, cancellationToken)).Keys);
+        }
+
         var dangling = batch.Relationships.Where(r => !ids.Contains(r.From) || !ids.Contains(r.To)).ToList();
         foreach (var group in dangling.GroupBy(r => ids.Contains(r.From) ? r.To : r.From).OrderBy(g => g.Key, StringComparer.Ordinal))
         {

@@ -38,6 +38,13 @@ public sealed record PaymentLine
     public decimal Amount => AmountPence / 100m;
 }
 
+/// <summary>
+/// Evidence that a supplier spelling names a registered company: a reconciliation table row, an award's or an
+/// ownership statement's company number, with where it was read. Kept in the store, so a later spend file is matched
+/// by the evidence earlier imports brought.
+/// </summary>
+public sealed record KnownCompany(string Number, string Name, bool CommunityInterest, string SourceId, string File, int Line);
+
 /// <summary>How a supplier string was matched to a node, for the resolution report.</summary>
 public enum MatchMethod
 {

@@ -80,6 +80,8 @@ public sealed record GraphBatch
     public IReadOnlyList<PaymentLine> Payments { get; init; } = [];
     /// <summary>How each supplier string of <see cref="Payments"/> was matched (the resolution report).</summary>
     public IReadOnlyList<SupplierMatch> SupplierMatches { get; init; } = [];
+    /// <summary>Normalised supplier name → the company the import's evidence ties it to (kept for later imports).</summary>
+    public IReadOnlyDictionary<string, KnownCompany> CompanyEvidence { get; init; } = new Dictionary<string, KnownCompany>();
     /// <summary>Audit records of the write (who, when, what, sources), stored in the same transaction; see <see cref="Storage.IChangeLog"/>.</summary>
     public IReadOnlyList<Change> Changes { get; init; } = [];
 }

@@ -90,6 +90,9 @@ public interface IGraphStore
     /// <summary>The supplier resolution report: each supplier name with the node it went to, the method and score; strongest first.</summary>
     Task<IReadOnlyList<SupplierMatch>> SupplierMatchesAsync(MatchMethod? method, int first, CancellationToken cancellationToken);
 
+    /// <summary>The company evidence earlier imports brought (normalised supplier name → company), for matching a later spend file.</summary>
+    Task<IReadOnlyDictionary<string, KnownCompany>> CompanyEvidenceAsync(CancellationToken cancellationToken);
+
     /// <summary>Counts by kind within a node (the whole graph when null), and per ICS the providers commissioned by sector.</summary>
     Task<GraphStats> StatsAsync(string? within, DateOnly? asOf, CancellationToken cancellationToken);
 }

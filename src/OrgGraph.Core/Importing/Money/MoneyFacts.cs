@@ -2,8 +2,14 @@ using OrgGraph.Model;
 
 namespace OrgGraph.Importing.Money;
 
-/// <summary>A supplier spelling a reconciliation table ties to a registered company.</summary>
-internal sealed record KnownCompany(string Number, string Name, bool CommunityInterest, string SourceId, string File, int Line);
+/// <summary>
+/// What the store holds before an import: its organisations, and the company numbers earlier imports tied supplier
+/// names to (normalised name → company).
+/// </summary>
+internal sealed record StoredOrganisations(IReadOnlyList<Node> Nodes, IReadOnlyDictionary<string, KnownCompany> Evidence)
+{
+    public static readonly StoredOrganisations None = new([], new Dictionary<string, KnownCompany>());
+}
 
 /// <summary>What the money files say, gathered while reading and resolved once every file is read.</summary>
 public sealed class MoneyFacts

@@ -1,4 +1,5 @@
 using OrgGraph.Importing.Official;
+using OrgGraph.Model;
 
 namespace OrgGraph.Importing.Money;
 

@@ -21,7 +21,7 @@ internal static class SupplierResolver
     /// <summary>Below this word-set similarity a name is not even offered as a candidate.</summary>
     private const double CandidateThreshold = 0.6;
 
-    public static GraphBatch Resolve(GraphBatch batch, MoneyFacts money, ImportReport report)
+    public static GraphBatch Resolve(GraphBatch batch, MoneyFacts money, StoredOrganisations stored, ImportReport report)
     {
         if (money.Payments.Count == 0)
         {
@@ -29,8 +29,21 @@ internal static class SupplierResolver
         }
 
         var nodes = batch.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
-        var byName = NameIndex(batch);
-        var candidates = new CandidateIndex(batch.Nodes);
+        foreach (var node in stored.Nodes)
+        {
+            nodes.TryAdd(node.Id, node);
+        }
+
+        // Supplier nodes (unresolved names, the withheld pool) are what matching failed to identify, not organisations to match.
+        var organisations = nodes.Values.Where(n => !n.Id.StartsWith(SupplierPrefix, StringComparison.Ordinal)).ToList();
+        var byName = NameIndex(organisations, batch.NodeFacts);
+        var candidates = new CandidateIndex(organisations);
+        // Evidence earlier imports brought still ties a name to its company; this import's evidence comes first.
+        var evidence = new Dictionary<string, KnownCompany>(stored.Evidence, StringComparer.Ordinal);
+        foreach (var (key, company) in money.Companies)
+        {
+            evidence[key] = company;
+        }
         var newNodes = new Dictionary<string, Node>(StringComparer.Ordinal);
         var matches = new List<SupplierMatch>();
         var target = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -42,7 +55,7 @@ internal static class SupplierResolver
             var key = group.Key;
             var spelling = group.GroupBy(p => p.Supplier!).MaxBy(g => g.Count())!.Key;
             var sources = group.Select(p => p.SourceId).Distinct().Order(StringComparer.Ordinal).ToList();
-            var match = Match(key, spelling, group.Count(), money, nodes, byName, candidates);
+            var match = Match(key, spelling, group.Count(), evidence, nodes, byName, candidates);
             target[key] = match.NodeId;
             matches.Add(match);
             if (nodes.ContainsKey(match.NodeId) || newNodes.ContainsKey(match.NodeId))
@@ -52,7 +65,7 @@ internal static class SupplierResolver
 
             newNodes[match.NodeId] = match.Method switch
             {
-                MatchMethod.CompanyNumber => CompanyNode(money.Companies[key]),
+                MatchMethod.CompanyNumber => CompanyNode(evidence[key]),
                 MatchMethod.Withheld => new Node
                 {
                     Id = WithheldId,
@@ -112,13 +125,14 @@ internal static class SupplierResolver
             Relationships = [.. batch.Relationships, .. PaidRelationships(lines)],
             Payments = lines,
             SupplierMatches = matches,
+            CompanyEvidence = money.Companies,
         };
     }
 
-    private static SupplierMatch Match(string key, string spelling, int lines, MoneyFacts money, Dictionary<string, Node> nodes,
-        Dictionary<string, List<string>> byName, CandidateIndex candidates)
+    private static SupplierMatch Match(string key, string spelling, int lines, Dictionary<string, KnownCompany> evidence,
+        Dictionary<string, Node> nodes, Dictionary<string, List<string>> byName, CandidateIndex candidates)
     {
-        if (money.Companies.TryGetValue(key, out var company))
+        if (evidence.TryGetValue(key, out var company))
         {
             return new SupplierMatch
             {
@@ -152,7 +166,7 @@ internal static class SupplierResolver
     }
 
     /// <summary>Normalised names (current and former) → the organisations that bear them.</summary>
-    private static Dictionary<string, List<string>> NameIndex(GraphBatch batch)
+    private static Dictionary<string, List<string>> NameIndex(IReadOnlyList<Node> organisations, IReadOnlyList<(string NodeId, NodeFactKind Kind, DatedValue Value)> facts)
     {
         var index = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         void Add(string name, string id)
@@ -169,12 +183,16 @@ internal static class SupplierResolver
             }
         }
 
-        foreach (var node in batch.Nodes)
+        foreach (var node in organisations)
         {
             Add(node.Name, node.Id);
+            foreach (var name in node.Names)
+            {
+                Add(name.Value, node.Id);
+            }
         }
 
-        foreach (var (id, kind, value) in batch.NodeFacts.Where(f => f.Kind == NodeFactKind.Name))
+        foreach (var (id, kind, value) in facts.Where(f => f.Kind == NodeFactKind.Name))
         {
             Add(value.Value, id);
         }

@@ -234,6 +234,10 @@ public sealed partial class Neo4jGraphStore(QueryApiClient client, Neo4jOptions 
     /// <inheritdoc cref="PaymentsAsync"/>
     public Task<IReadOnlyList<SupplierMatch>> SupplierMatchesAsync(MatchMethod? method, int first, CancellationToken cancellationToken) => throw MoneyNotSupported();
 
+    /// <summary>Neo4j keeps no supplier evidence: a spend file imported later is matched by name against the nodes only.</summary>
+    public Task<IReadOnlyDictionary<string, KnownCompany>> CompanyEvidenceAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, KnownCompany>>(new Dictionary<string, KnownCompany>());
+
     private static NotSupportedException MoneyNotSupported() =>
         new("payment lines, spend roll-ups and the supplier resolution report are served by the embedded SQLite store only; the Neo4j backend holds the PAID relationships but not the lines");
 

@@ -117,6 +117,34 @@ public sealed partial class SqliteGraphStore
         }
     }
 
+    private static async Task UpsertCompanyEvidenceAsync(SqliteConnection connection, IReadOnlyDictionary<string, KnownCompany> evidence, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, """
+            INSERT OR REPLACE INTO supplier_evidence (supplier_key, company_number, company_name, community_interest, source_id, file, line)
+            VALUES ($key, $number, $name, $cic, $source, $file, $line)
+            """);
+        foreach (var (key, c) in evidence)
+        {
+            Set(command, ("$key", key), ("$number", c.Number), ("$name", c.Name), ("$cic", c.CommunityInterest), ("$source", c.SourceId), ("$file", c.File), ("$line", c.Line));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<string, KnownCompany>> CompanyEvidenceAsync(CancellationToken cancellationToken)
+    {
+        await using var lease = await LeaseAsync(cancellationToken);
+        await using var command = Command(lease.Connection,
+            "SELECT supplier_key, company_number, company_name, community_interest, source_id, file, line FROM supplier_evidence", lease.Transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var result = new Dictionary<string, KnownCompany>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result[reader.GetString(0)] = new KnownCompany(reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6));
+        }
+
+        return result;
+    }
+
     private static void WriteOptional(System.Text.Json.Utf8JsonWriter json, string? value)
     {
         if (value is null)

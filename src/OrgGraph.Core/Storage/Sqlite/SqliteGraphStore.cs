@@ -81,6 +81,7 @@ public sealed partial class SqliteGraphStore : IGraphStore
         await UpsertRelationshipsAsync(connection, batch.Relationships, cancellationToken);
         await UpsertPaymentsAsync(connection, batch.Payments, cancellationToken);
         await UpsertSupplierMatchesAsync(connection, batch.SupplierMatches, cancellationToken);
+        await UpsertCompanyEvidenceAsync(connection, batch.CompanyEvidence, cancellationToken);
         var touched = batch.Nodes.Select(n => n.Id).Concat(batch.NodeFacts.Select(f => f.NodeId)).Distinct().ToList();
         await RefreshSearchAsync(connection, touched, cancellationToken);
         await InsertChangesAsync(connection, batch.Changes, cancellationToken);

@@ -113,6 +113,17 @@ internal static class SqliteSchema
             lines INTEGER NOT NULL
         ) WITHOUT ROWID;
 
+        -- company numbers the imports' evidence ties supplier names to (reconciliation tables, awards, ownership statements)
+        CREATE TABLE IF NOT EXISTS supplier_evidence (
+            supplier_key TEXT PRIMARY KEY,
+            company_number TEXT NOT NULL,
+            company_name TEXT NOT NULL,
+            community_interest INTEGER NOT NULL,
+            source_id TEXT NOT NULL,
+            file TEXT NOT NULL,
+            line INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
         -- audited writes through the API (who, when, what, sources, before/after as JSON); append-only
         CREATE TABLE IF NOT EXISTS changes (
             seq INTEGER PRIMARY KEY,
