@@ -43,6 +43,9 @@ public sealed class MoneyFacts
 
     private readonly HashSet<string> _conflicts = new(StringComparer.Ordinal);
 
+    /// <summary>Whether two of this import's sources tie the name to different companies (then no evidence counts for it).</summary>
+    internal bool Disputed(string key) => _conflicts.Contains(key);
+
     /// <summary>
     /// Records that a spelling names a registered company. A spelling two sources tie to different companies is
     /// reported and not used at all (a company number is only evidence when the sources agree).

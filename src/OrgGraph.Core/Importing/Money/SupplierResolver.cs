@@ -28,29 +28,43 @@ internal static class SupplierResolver
             return batch;
         }
 
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        string KeyOf(string supplier) => keys.TryGetValue(supplier, out var k) ? k : keys[supplier] = SupplierNames.Key(supplier);
+        var suppliers = money.Payments.GroupBy(p => KeyOf(p.Supplier!), StringComparer.Ordinal).ToList();
+
+        // Evidence earlier imports brought still ties a name to its company; this import's evidence comes first.
+        var evidence = stored.Evidence.Where(e => !money.Disputed(e.Key)).ToDictionary(StringComparer.Ordinal);
+        foreach (var (key, company) in money.Companies)
+        {
+            evidence[key] = company;
+        }
+
+        // The organisations names are matched against: the import's, the store's, and the companies the evidence names
+        // (so the answer is the same whether those came with this import or an earlier one). Supplier nodes (unresolved
+        // names, the withheld pool) are what matching failed to identify, not organisations to match.
         var nodes = batch.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var newNodes = new Dictionary<string, Node>(StringComparer.Ordinal);
         foreach (var node in stored.Nodes)
         {
             nodes.TryAdd(node.Id, node);
         }
 
-        // Supplier nodes (unresolved names, the withheld pool) are what matching failed to identify, not organisations to match.
+        foreach (var company in suppliers.Select(s => evidence.GetValueOrDefault(s.Key)).OfType<KnownCompany>())
+        {
+            var id = CompanyNumbers.NodeId(company.Number);
+            if (!nodes.ContainsKey(id))
+            {
+                nodes[id] = newNodes[id] = CompanyNode(company);
+            }
+        }
+
         var organisations = nodes.Values.Where(n => !n.Id.StartsWith(SupplierPrefix, StringComparison.Ordinal)).ToList();
         var byName = NameIndex(organisations, batch.NodeFacts);
         var candidates = new CandidateIndex(organisations);
-        // Evidence earlier imports brought still ties a name to its company; this import's evidence comes first.
-        var evidence = new Dictionary<string, KnownCompany>(stored.Evidence, StringComparer.Ordinal);
-        foreach (var (key, company) in money.Companies)
-        {
-            evidence[key] = company;
-        }
-        var newNodes = new Dictionary<string, Node>(StringComparer.Ordinal);
         var matches = new List<SupplierMatch>();
         var target = new Dictionary<string, string>(StringComparer.Ordinal);
-        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-        string KeyOf(string supplier) => keys.TryGetValue(supplier, out var k) ? k : keys[supplier] = SupplierNames.Key(supplier);
 
-        foreach (var group in money.Payments.GroupBy(p => KeyOf(p.Supplier!), StringComparer.Ordinal))
+        foreach (var group in suppliers)
         {
             var key = group.Key;
             var spelling = group.GroupBy(p => p.Supplier!).MaxBy(g => g.Count())!.Key;
@@ -63,9 +77,9 @@ internal static class SupplierResolver
                 continue;
             }
 
+            // Left: the withheld pool or a supplier node of its own (a company number's node was made above).
             newNodes[match.NodeId] = match.Method switch
             {
-                MatchMethod.CompanyNumber => CompanyNode(evidence[key]),
                 MatchMethod.Withheld => new Node
                 {
                     Id = WithheldId,
