@@ -5,7 +5,8 @@ using OrgGraph.Model;
 namespace OrgGraph.Importing.Money;
 
 /// <summary>
-/// Turns payment lines into graph facts once every file is read: each supplier spelling is matched to a node
+/// Turns payment lines into graph facts once every file is read: each supplier spelling (of a payment line, or of an
+/// award supplier the notice gives no identifier for) is matched to a node
 /// (docs/money.md, supplier resolution), and the lines of a body → supplier pair in one calendar month become
 /// one PAID relationship holding their total, count, expense types, granularity and source lines.
 /// Matching, strongest first: a company number from a reconciliation table; a name that reads as a person's is
@@ -23,7 +24,7 @@ internal static class SupplierResolver
 
     public static GraphBatch Resolve(GraphBatch batch, MoneyFacts money, ImportReport report)
     {
-        if (money.Payments.Count == 0)
+        if (money.Payments.Count == 0 && money.AwardSuppliers.Count == 0)
         {
             return batch;
         }
@@ -37,12 +38,15 @@ internal static class SupplierResolver
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         string KeyOf(string supplier) => keys.TryGetValue(supplier, out var k) ? k : keys[supplier] = SupplierNames.Key(supplier);
 
-        foreach (var group in money.Payments.GroupBy(p => KeyOf(p.Supplier!), StringComparer.Ordinal))
+        // Award suppliers without an identifier are matched with the spend suppliers, by the same rules.
+        var names = money.Payments.Select(p => (Supplier: p.Supplier!, p.SourceId, Line: 1))
+            .Concat(money.AwardSuppliers.Select(a => (a.Supplier, a.SourceId, Line: 0)));
+        foreach (var group in names.GroupBy(n => KeyOf(n.Supplier), StringComparer.Ordinal))
         {
             var key = group.Key;
-            var spelling = group.GroupBy(p => p.Supplier!).MaxBy(g => g.Count())!.Key;
-            var sources = group.Select(p => p.SourceId).Distinct().Order(StringComparer.Ordinal).ToList();
-            var match = Match(key, spelling, group.Count(), money, nodes, byName, candidates);
+            var spelling = group.GroupBy(n => n.Supplier).MaxBy(g => g.Count())!.Key;
+            var sources = group.Select(n => n.SourceId).Distinct().Order(StringComparer.Ordinal).ToList();
+            var match = Match(key, spelling, group.Sum(n => n.Line), money, nodes, byName, candidates);
             target[key] = match.NodeId;
             matches.Add(match);
             if (nodes.ContainsKey(match.NodeId) || newNodes.ContainsKey(match.NodeId))
@@ -95,6 +99,8 @@ internal static class SupplierResolver
         }
 
         money.Payments.Clear();
+        var awards = money.AwardSuppliers.Select(a => a.Award with { To = target[KeyOf(a.Supplier)] }).ToList();
+        money.AwardSuppliers.Clear();
 
         foreach (var (body, count) in unknownBodies)
         {
@@ -109,7 +115,7 @@ internal static class SupplierResolver
         return batch with
         {
             Nodes = [.. batch.Nodes, .. newNodes.Values],
-            Relationships = [.. batch.Relationships, .. PaidRelationships(lines)],
+            Relationships = [.. batch.Relationships, .. awards, .. PaidRelationships(lines)],
             Payments = lines,
             SupplierMatches = matches,
         };
