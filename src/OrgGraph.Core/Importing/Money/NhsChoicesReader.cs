@@ -52,7 +52,8 @@ internal sealed class NhsChoicesReader : IOfficialReader
             return;
         }
 
-        var hospital = header.Contains(Parent, StringComparer.Ordinal);
+        // Hospital.csv adds Sector and the parent's code and name to the columns of Trust.csv.
+        var hospital = new[] { SectorColumn, Parent, "ParentName" }.Any(c => header.Contains(c, StringComparer.Ordinal));
         var required = hospital ? new[] { Code, Name, SubType, SectorColumn, Parent } : [Code, Name, SubType];
         var missing = required.Where(c => !header.Contains(c, StringComparer.Ordinal)).ToList();
         foreach (var column in missing)
