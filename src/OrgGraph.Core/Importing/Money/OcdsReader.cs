@@ -89,27 +89,27 @@ internal sealed class OcdsReader : IOfficialReader
     /// <summary>Records one award, or returns why it cannot be read (nothing is recorded then).</summary>
     private static ImportProblem? ReadAward(Located file, AwardAt at, Notice notice, string? body, Dictionary<string, string>? bodiesByName, Observations observations)
     {
-        var (entry, problemAt) = (file.Entry, (Func<string, string, ImportProblem>)file.Problem);
+        var entry = file.Entry;
         if (at.Award is not { } award)
         {
-            return problemAt(at.Path, "an award must be a JSON object");
+            return file.Problem(at.Path, "an award must be a JSON object");
         }
 
         if (Text(award, "id") is not { } awardId)
         {
-            return problemAt(at.Path + ".id", "the award has no id");
+            return file.Problem(at.Path + ".id", "the award has no id");
         }
 
         if (award["suppliers"] is not JsonArray { Count: > 0 } suppliers)
         {
-            return problemAt(at.Path + ".suppliers", "the award names no supplier");
+            return file.Problem(at.Path + ".suppliers", "the award names no supplier");
         }
 
         var tender = at.Release["tender"] as JsonObject;
-        if (!TryDate(award, "date", at.Path, problemAt, out var awardDate, out var problem) ||
-            !TryDate(award["contractPeriod"] as JsonObject, "startDate", at.Path + ".contractPeriod", problemAt, out var start, out problem) ||
-            !TryDate(award["contractPeriod"] as JsonObject, "endDate", at.Path + ".contractPeriod", problemAt, out var end, out problem) ||
-            !TryAmount(award, at.Path, problemAt, out var amount, out problem))
+        if (!TryDate(award, "date", at.Path, file.Problem, out var awardDate, out var problem) ||
+            !TryDate(award["contractPeriod"] as JsonObject, "startDate", at.Path + ".contractPeriod", file.Problem, out var start, out problem) ||
+            !TryDate(award["contractPeriod"] as JsonObject, "endDate", at.Path + ".contractPeriod", file.Problem, out var end, out problem) ||
+            !TryAmount(award, at.Path, file.Problem, out var amount, out problem))
         {
             return problem;
         }
@@ -121,7 +121,7 @@ internal sealed class OcdsReader : IOfficialReader
         {
             if (buyerName is null || !bodiesByName.TryGetValue(buyerName, out buyerId!))
             {
-                return problemAt(at.ReleasePath + ".buyer.name", $"the buyer '{buyerName}' is not one of the buyers the manifest maps ({string.Join(", ", bodiesByName.Keys)})");
+                return file.Problem(at.ReleasePath + ".buyer.name", $"the buyer '{buyerName}' is not one of the buyers the manifest maps ({string.Join(", ", bodiesByName.Keys)})");
             }
         }
         else if (body is not null)
@@ -137,7 +137,7 @@ internal sealed class OcdsReader : IOfficialReader
         }
         else
         {
-            return problemAt(at.ReleasePath + ".buyer", "the release names no buyer and the manifest gives no body");
+            return file.Problem(at.ReleasePath + ".buyer", "the release names no buyer and the manifest gives no body");
         }
 
         var contractId = ContractPrefix + awardId;
@@ -178,7 +178,7 @@ internal sealed class OcdsReader : IOfficialReader
             var name = Decoded(Text(reference, "name")) ?? Decoded(Text(party, "name"));
             if (name is null)
             {
-                observations.Report.Note($"{problemAt($"{at.Path}.suppliers[{s}].name", "the supplier has no name")}; supplier left out of the award");
+                observations.Report.Note($"{file.Problem($"{at.Path}.suppliers[{s}].name", "the supplier has no name")}; supplier left out of the award");
                 continue;
             }
 
