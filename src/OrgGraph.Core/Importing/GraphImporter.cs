@@ -66,8 +66,9 @@ public sealed class GraphImporter(IGraphStore store, CsvImporter csv)
             : official;
         // Suppliers are matched against every organisation the import describes, curated ones included, and against
         // what the store already holds: next month's spend file alone names a body and suppliers imported before.
-        var stored = observations.Money.Payments.Count == 0 ? StoredOrganisations.None : await StoredAsync(cancellationToken);
-        var resolved = SupplierResolver.Resolve(OwnershipSupersession.Apply(combined, observations.Report), observations.Money, stored, observations.Report);
+        var money = observations.Money;
+        var stored = money.Payments.Count == 0 && money.AwardSuppliers.Count == 0 ? StoredOrganisations.None : await StoredAsync(cancellationToken);
+        var resolved = SupplierResolver.Resolve(OwnershipSupersession.Apply(combined, observations.Report), money, stored, observations.Report);
         return (await DropDanglingAsync(resolved, observations.Report, cancellationToken), observations.Report);
     }
 

@@ -148,10 +148,11 @@ public sealed class ExplorerBrowserTests(BrowserFixture browser) : IClassFixture
         await page.FillAsync("#as-of", "2022-06-01"); // no question yet: only remembered
         await page.ClickAsync("#query-run");
 
-        await Expect(page.Locator("#path-list li")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#path-list li")).ToHaveCountAsync(3);
         var on2022 = await session.NodeIdsAsync();
         Assert.Contains("centene-corporation", on2022); // through Operose Health and AT Medics
         Assert.Contains("nhs-england", on2022); // through its region, ICB and commissioner
+        Assert.Contains("contract:ocds-26cf3497-62d5-473d-9005-373e51cbe004", on2022); // N E L CSU's T7 award to AT Medics (2020-2024)
 
         // Selecting a chain highlights it and fades the rest.
         await page.ClickAsync("#path-list li >> nth=0");
@@ -221,7 +222,7 @@ public sealed class ExplorerBrowserTests(BrowserFixture browser) : IClassFixture
     {
         await using var session = await browser.OpenAsync($"#q=whoControls&from={Practice}&maxHops=8&asOf=2022-06-01", 1600, 900);
         var page = session.Page;
-        await Expect(page.Locator("#path-list li")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#path-list li")).ToHaveCountAsync(3);
         await page.ClickAsync("#path-list li >> nth=0");
         var edge = await page.EvaluateAsync<string>("() => cy.edges().filter(e => e.data('type') === 'OPERATED_BY')[0].id()");
         await page.EvaluateAsync("id => { cy.getElementById(id).select(); cy.getElementById(id).emit('tap'); }", edge);

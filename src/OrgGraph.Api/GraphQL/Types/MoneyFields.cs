@@ -5,7 +5,7 @@ using OrgGraph.Model;
 
 namespace OrgGraph.Api.GraphQL.Types;
 
-/// <summary>Follow the money: payment lines, spend totals with their coverage, the private share by year, and the supplier resolution report.</summary>
+/// <summary>Follow the money: payment lines, spend totals with their coverage, the private share by year, contract awards, and the supplier resolution report.</summary>
 internal static class MoneyFields
 {
     private const string CursorPrefix = "pay";
@@ -89,8 +89,27 @@ internal static class MoneyFields
                 return shares;
             });
 
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<AwardType>>>>("awards")
+            .Description("Contract awards (contract AWARDED_TO supplier, contract COMMISSIONED_BY buyer) to a supplier and/or by a buyer, with an award date between `from` and `to`; newest first. Without `supplier` or `buyer`, every award.")
+            .Argument<IdGraphType>("supplier", "The supplier (id or alias), e.g. CH:05057581.")
+            .Argument<IdGraphType>("buyer", "The buyer (id or alias), e.g. 0DJ.")
+            .Argument<IsoDateGraphType>("from", "First award date.")
+            .Argument<IsoDateGraphType>("to", "Last award date.")
+            .Argument<IntGraphType>("first", "Most awards to return (default 100).", a => a.DefaultValue = 100)
+            .ResolveAsync(async c =>
+            {
+                var (from, to) = (c.GetArgument<DateOnly?>("from"), c.GetArgument<DateOnly?>("to"));
+                if (from > to)
+                {
+                    throw ClientError.InvalidArgument("to", "is before `from`.");
+                }
+
+                return await AwardView.FindAsync(c.Store(), await OptionalIdAsync(c, "supplier"), await OptionalIdAsync(c, "buyer"), from, to,
+                    c.First(100, c.Limits().MaxPageSize), c.CancellationToken);
+            });
+
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<SupplierMatchType>>>>("supplierResolutions")
-            .Description("The supplier resolution report: each supplier name in the spend files with the node its payments go to, the method and the score; strongest first, then by lines. Similar names are candidates only, never merged.")
+            .Description("The supplier resolution report: each supplier name in the spend files (and each award supplier a notice gives no identifier for) with the node its payments and awards go to, the method and the score; strongest first, then by lines. Similar names are candidates only, never merged.")
             .Argument<MatchMethodType>("method", "Only this method.")
             .Argument<IntGraphType>("first", "Most lines (default 100).", a => a.DefaultValue = 100)
             .ResolveAsync(async c => await c.Store().SupplierMatchesAsync(c.GetArgument<MatchMethod?>("method"), c.First(100, c.Limits().MaxPageSize), c.CancellationToken));

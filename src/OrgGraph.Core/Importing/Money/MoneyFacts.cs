@@ -11,11 +11,20 @@ internal sealed record StoredOrganisations(IReadOnlyList<Node> Nodes, IReadOnlyD
     public static readonly StoredOrganisations None = new([], new Dictionary<string, KnownCompany>());
 }
 
+/// <summary>
+/// An award supplier the notice gives no company or CQC identifier for: <see cref="Award"/> (contract → supplier) gets its
+/// <c>To</c> when the supplier name is matched, as spend suppliers are.
+/// </summary>
+internal sealed record AwardSupplier(string Supplier, string SourceId, Relationship Award);
+
 /// <summary>What the money files say, gathered while reading and resolved once every file is read.</summary>
 public sealed class MoneyFacts
 {
     /// <summary>Payment lines as read; <see cref="PaymentLine.SupplierId"/> is empty until suppliers are resolved.</summary>
     internal List<PaymentLine> Payments { get; } = [];
+
+    /// <summary>Award suppliers to be matched by name with the spend suppliers.</summary>
+    internal List<AwardSupplier> AwardSuppliers { get; } = [];
 
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
 

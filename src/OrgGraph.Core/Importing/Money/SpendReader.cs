@@ -34,7 +34,7 @@ internal sealed class SpendReader : IOfficialReader
 
     public void Read(ManifestEntry entry, string path, Observations observations, List<ImportProblem> problems)
     {
-        if (!TryBodies(entry, problems, out var body, out var bodiesByEntity) | !TryGranularity(entry, problems, out var granularity))
+        if (!TryBodies(entry, problems, required: true, out var body, out var bodiesByEntity) | !TryGranularity(entry, problems, out var granularity))
         {
             return;
         }
@@ -236,13 +236,21 @@ internal sealed class SpendReader : IOfficialReader
         return true;
     }
 
-    private static bool TryBodies(ManifestEntry entry, List<ImportProblem> problems, out string? body, out Dictionary<string, string>? byEntity)
+    /// <summary>
+    /// The manifest's <c>body</c> column: one node id, or <c>name=id</c> pairs separated by <c>;</c> (both null when it is
+    /// empty and not <paramref name="required"/>). A malformed pair is a problem at the manifest line.
+    /// </summary>
+    internal static bool TryBodies(ManifestEntry entry, List<ImportProblem> problems, bool required, out string? body, out Dictionary<string, string>? byEntity)
     {
         (body, byEntity) = (null, null);
         if (string.IsNullOrWhiteSpace(entry.Body))
         {
-            problems.Add(new ImportProblem(Manifest.FileName, entry.Line, 1, "body", $"a spend file needs the paying body's id in the manifest's 'body' column ({entry.File})"));
-            return false;
+            if (required)
+            {
+                problems.Add(new ImportProblem(Manifest.FileName, entry.Line, 1, "body", $"a {entry.Format} file needs the paying body's id in the manifest's 'body' column ({entry.File})"));
+            }
+
+            return !required;
         }
 
         if (!entry.Body.Contains('='))

@@ -5,7 +5,8 @@ using OrgGraph.Model;
 namespace OrgGraph.Importing.Money;
 
 /// <summary>
-/// Turns payment lines into graph facts once every file is read: each supplier spelling is matched to a node
+/// Turns payment lines into graph facts once every file is read: each supplier spelling (of a payment line, or of an
+/// award supplier the notice gives no identifier for) is matched to a node
 /// (docs/money.md, supplier resolution), and the lines of a body → supplier pair in one calendar month become
 /// one PAID relationship holding their total, count, expense types, granularity and source lines.
 /// Matching, strongest first: a company number from a reconciliation table; a name that reads as a person's is
@@ -23,14 +24,17 @@ internal static class SupplierResolver
 
     public static GraphBatch Resolve(GraphBatch batch, MoneyFacts money, StoredOrganisations stored, ImportReport report)
     {
-        if (money.Payments.Count == 0)
+        if (money.Payments.Count == 0 && money.AwardSuppliers.Count == 0)
         {
             return batch;
         }
 
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         string KeyOf(string supplier) => keys.TryGetValue(supplier, out var k) ? k : keys[supplier] = SupplierNames.Key(supplier);
-        var suppliers = money.Payments.GroupBy(p => KeyOf(p.Supplier!), StringComparer.Ordinal).ToList();
+        // Award suppliers without an identifier are matched with the spend suppliers, by the same rules.
+        var suppliers = money.Payments.Select(p => (Supplier: p.Supplier!, p.SourceId, Line: 1))
+            .Concat(money.AwardSuppliers.Select(a => (a.Supplier, a.SourceId, Line: 0)))
+            .GroupBy(n => KeyOf(n.Supplier), StringComparer.Ordinal).ToList();
 
         // Evidence earlier imports brought still ties a name to its company; this import's evidence comes first.
         var evidence = stored.Evidence.Where(e => !money.Disputed(e.Key)).ToDictionary(StringComparer.Ordinal);
@@ -67,9 +71,9 @@ internal static class SupplierResolver
         foreach (var group in suppliers)
         {
             var key = group.Key;
-            var spelling = group.GroupBy(p => p.Supplier!).MaxBy(g => g.Count())!.Key;
-            var sources = group.Select(p => p.SourceId).Distinct().Order(StringComparer.Ordinal).ToList();
-            var match = Match(key, spelling, group.Count(), evidence, nodes, byName, candidates);
+            var spelling = group.GroupBy(n => n.Supplier).MaxBy(g => g.Count())!.Key;
+            var sources = group.Select(n => n.SourceId).Distinct().Order(StringComparer.Ordinal).ToList();
+            var match = Match(key, spelling, group.Sum(n => n.Line), evidence, nodes, byName, candidates);
             target[key] = match.NodeId;
             matches.Add(match);
             if (nodes.ContainsKey(match.NodeId) || newNodes.ContainsKey(match.NodeId))
@@ -122,6 +126,8 @@ internal static class SupplierResolver
         }
 
         money.Payments.Clear();
+        var awards = money.AwardSuppliers.Select(a => a.Award with { To = target[KeyOf(a.Supplier)] }).ToList();
+        money.AwardSuppliers.Clear();
 
         foreach (var (body, count) in unknownBodies)
         {
@@ -136,7 +142,7 @@ internal static class SupplierResolver
         return batch with
         {
             Nodes = [.. batch.Nodes, .. newNodes.Values],
-            Relationships = [.. batch.Relationships, .. PaidRelationships(lines)],
+            Relationships = [.. batch.Relationships, .. awards, .. PaidRelationships(lines)],
             Payments = lines,
             SupplierMatches = matches,
             CompanyEvidence = money.Companies,

@@ -13,6 +13,6 @@ internal static class OfficialReaders
     [
         new OnsLookupReader(), new OdsReader(), new GpPracticeMapReader(),
         new IcbPartnersReader(), new CsuListReader(), new IaptPairsReader(),
-        new Money.SpendReader(), new Money.SupplierCompaniesReader(), new Money.BodsReader(),
+        new Money.SpendReader(), new Money.SupplierCompaniesReader(), new Money.BodsReader(), new Money.OcdsReader(), new Money.NhsChoicesReader(),
     ];
 }
