@@ -17,14 +17,17 @@ public sealed record Options
     public TimeSpan CteLimit { get; init; } = TimeSpan.FromSeconds(5);
     public int CteDepth { get; init; } = 4;
     public string? Output { get; init; }
+    /// <summary>Rounds of the spend-import mode (each imports both seeds, cold and again).</summary>
+    public int Rounds { get; init; } = 5;
 
     public const string Usage = """
-        usage: dotnet run -c Release --project bench/OrgGraph.Bench -- <seed|cte|http|generated|all>... [options]
+        usage: dotnet run -c Release --project bench/OrgGraph.Bench -- <seed|cte|http|generated|money|spend-import|all>... [options]
           seed        in-process store traversals on the full seed (imported into --seed-db if missing)
           cte         the same questions as hand-written SQLite recursive CTEs, and the ratio to the index
           http        the same over GraphQL/HTTP to a Release API on 127.0.0.1 (one sequential client)
           generated   a generated graph (1M nodes, 4M relationships): index load time, memory, connections
           money       the full seed import with the spend files, and spend roll-ups by ultimate owner per ICB-year
+          spend-import  what importing the spend files costs: the seed with and without them, cold and re-imported
           all         seed, cte, http, generated
         options:
           --seed-db PATH        (default /tmp/bench-seed.db)
@@ -34,6 +37,7 @@ public sealed record Options
           --budget SECONDS      measuring time per query (default 6)
           --cte-limit SECONDS   time limit of one CTE statement (default 5)
           --cte-depth N         depth cap of the connections CTE (default 4)
+          --rounds N            rounds of spend-import (default 5; medians leave out round 1)
           --out PATH            also write the markdown results there
         """;
 
@@ -46,7 +50,7 @@ public sealed record Options
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             switch (args[i])
             {
-                case "seed" or "cte" or "http" or "generated" or "money":
+                case "seed" or "cte" or "http" or "generated" or "money" or "spend-import":
                     modes.Add(args[i].ToLowerInvariant());
                     break;
                 case "all":
@@ -75,6 +79,9 @@ public sealed record Options
                     break;
                 case "--cte-depth":
                     options = options with { CteDepth = int.Parse(Next(), CultureInfo.InvariantCulture) };
+                    break;
+                case "--rounds":
+                    options = options with { Rounds = int.Parse(Next(), CultureInfo.InvariantCulture) };
                     break;
                 case "--out":
                     options = options with { Output = Next() };

@@ -67,6 +67,11 @@ if (options.Modes.Contains("money"))
     await MoneyBench.RunAsync(options);
 }
 
+if (options.Modes.Contains("spend-import"))
+{
+    await SpendImportBench.RunAsync(options);
+}
+
 if (options.Output is { } output)
 {
     await File.WriteAllLinesAsync(output, Report.Lines);

@@ -15,7 +15,7 @@ internal static class CsvReader
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads every record; throws <see cref="CsvFormatException"/> on malformed quoting or text that is not UTF-8.</summary>
-    public static IEnumerable<CsvRecord> Read(Stream stream, string fileName) => Parse(new StringReader(Decode(stream, fileName)), fileName);
+    public static IEnumerable<CsvRecord> Read(Stream stream, string fileName) => Parse(Decode(stream, fileName), fileName);
 
     /// <summary>
     /// The file's text. A UTF-8 BOM is skipped; a UTF-16 (or UTF-32) BOM is refused, as are bytes that are not UTF-8, at the
@@ -50,8 +50,12 @@ internal static class CsvReader
         }
     }
 
-    private static IEnumerable<CsvRecord> Parse(TextReader reader, string fileName)
+    /// <summary>Reads the text character by character (indexing the string: a <see cref="TextReader"/> call per character cost more than the parsing).</summary>
+    private static IEnumerable<CsvRecord> Parse(string text, string fileName)
     {
+        var at = 0;
+        int Read() => at < text.Length ? text[at++] : -1;
+        int Peek() => at < text.Length ? text[at] : -1;
         var line = 1;
         var recordLine = 1;
         var fields = new List<string>();
@@ -63,7 +67,7 @@ internal static class CsvReader
 
         while (true)
         {
-            var c = reader.Read();
+            var c = Read();
             column++;
             if (inQuotes)
             {
@@ -74,9 +78,9 @@ internal static class CsvReader
 
                 if (c == '"')
                 {
-                    if (reader.Peek() == '"')
+                    if (Peek() == '"')
                     {
-                        reader.Read();
+                        Read();
                         column++;
                         field.Append('"');
                     }
@@ -113,7 +117,7 @@ internal static class CsvReader
                     fieldWasQuoted = false;
                     fieldStartColumn = column + 1;
                     break;
-                case '\r' when reader.Peek() == '\n':
+                case '\r' when Peek() == '\n':
                     break;
                 case '\n' or -1:
                     var blank = fields.Count == 0 && field.Length == 0 && !fieldWasQuoted;

@@ -47,6 +47,19 @@ public sealed class MoneyFacts
         return shared;
     }
 
+    private readonly Dictionary<string, string> _displayNames = new(StringComparer.Ordinal);
+
+    /// <summary>A supplier as published, tidied for display (<see cref="SupplierNames.Display"/>) once per spelling and shared.</summary>
+    internal string DisplayName(string published)
+    {
+        if (!_displayNames.TryGetValue(published, out var display))
+        {
+            _displayNames[published] = display = Shared(SupplierNames.Display(published))!;
+        }
+
+        return display;
+    }
+
     /// <summary>Normalised supplier key → the company a reconciliation table, an award or an ownership statement gives for it.</summary>
     internal Dictionary<string, KnownCompany> Companies { get; } = new(StringComparer.Ordinal);
 

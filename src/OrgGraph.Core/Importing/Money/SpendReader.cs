@@ -70,6 +70,8 @@ internal sealed class SpendReader : IOfficialReader
         observations.Cite(entry);
         var dayFirst = DayFirstByOrigin(file.Rows, date[0], origin);
         var rejected = 0;
+        // A file repeats few dates over many lines (a month's payments share a handful): each is parsed once.
+        var dates = new Dictionary<(string Text, bool DayFirst), DateOnly>();
         foreach (var row in file.Rows)
         {
             void Reject(int[] at, string field, string reason)
@@ -101,10 +103,15 @@ internal sealed class SpendReader : IOfficialReader
             }
 
             var convention = dayFirst.GetValueOrDefault(First(row, origin) ?? "", true);
-            if (!TryDate(dateText, convention, out var paid, out var why))
+            if (!dates.TryGetValue((dateText, convention), out var paid))
             {
-                Reject(date, "Date of payment", why);
-                continue;
+                if (!TryDate(dateText, convention, out paid, out var why))
+                {
+                    Reject(date, "Date of payment", why);
+                    continue;
+                }
+
+                dates[(dateText, convention)] = paid;
             }
 
             if (amountText is null)
@@ -124,7 +131,7 @@ internal sealed class SpendReader : IOfficialReader
             {
                 BodyId = bodyId!,
                 SupplierId = "",
-                Supplier = money.Shared(SupplierNames.Display(supplierText)),
+                Supplier = money.DisplayName(supplierText),
                 Date = paid,
                 AmountPence = pence,
                 ExpenseType = money.Shared(First(row, expenseType)),
@@ -167,15 +174,22 @@ internal sealed class SpendReader : IOfficialReader
     private static Dictionary<string, bool> DayFirstByOrigin(IEnumerable<CsvRecord> rows, int dateColumn, int[] origin)
     {
         var evidence = new Dictionary<string, (bool Day, bool Month)>(StringComparer.Ordinal);
+        var seen = new HashSet<(string Origin, string Date)>();
         foreach (var row in rows)
         {
-            var parts = (dateColumn < row.Fields.Count ? row.Fields[dateColumn] : "").Trim().Split('/');
+            var key = First(row, origin) ?? "";
+            var text = dateColumn < row.Fields.Count ? row.Fields[dateColumn] : "";
+            if (!seen.Add((key, text)))
+            {
+                continue; // a date already weighed for this file of origin says nothing new
+            }
+
+            var parts = text.Trim().Split('/');
             if (parts.Length != 3 || !int.TryParse(parts[0], out var a) || !int.TryParse(parts[1], out var b))
             {
                 continue;
             }
 
-            var key = First(row, origin) ?? "";
             var (day, month) = evidence.GetValueOrDefault(key);
             evidence[key] = (day || a > 12, month || b > 12);
         }

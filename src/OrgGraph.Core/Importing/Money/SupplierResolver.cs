@@ -72,7 +72,7 @@ internal static class SupplierResolver
         {
             var key = group.Key;
             var spelling = group.GroupBy(n => n.Supplier).MaxBy(g => g.Count())!.Key;
-            var sources = group.Select(n => n.SourceId).Distinct().Order(StringComparer.Ordinal).ToList();
+            var sources = Sorted(group.Select(n => n.SourceId));
             var match = Match(key, spelling, group.Sum(n => n.Line), evidence, nodes, byName, candidates);
             target[key] = match.NodeId;
             matches.Add(match);
@@ -302,8 +302,8 @@ internal static class SupplierResolver
             {
                 ["total"] = g.Sum(l => l.AmountPence) / 100m,
                 ["count"] = g.Count(),
-                ["granularity"] = string.Join(", ", g.Select(l => EnumNames.ToWire(l.Granularity)).Distinct().Order(StringComparer.Ordinal)),
-                ["expenseTypes"] = new JsonArray([.. g.Select(l => l.ExpenseType).OfType<string>().Distinct().Order(StringComparer.Ordinal).Select(t => JsonValue.Create(t))]),
+                ["granularity"] = string.Join(", ", Sorted(g.Select(l => EnumNames.ToWire(l.Granularity)))),
+                ["expenseTypes"] = new JsonArray([.. Sorted(g.Select(l => l.ExpenseType).OfType<string>()).Select(t => JsonValue.Create(t))]),
                 ["lines"] = string.Join("; ", g.GroupBy(l => l.File).Select(f => $"{f.Key}:{Ranges(f.Select(l => l.Line))}")),
             };
             return new Relationship
@@ -313,15 +313,28 @@ internal static class SupplierResolver
                 To = g.Key.SupplierId,
                 ValidFrom = first,
                 ValidTo = first.AddMonths(1).AddDays(-1),
-                SourceIds = [.. g.Select(l => l.SourceId).Distinct().Order(StringComparer.Ordinal)],
+                SourceIds = Sorted(g.Select(l => l.SourceId)),
                 Properties = properties.ToJsonString(),
             };
         });
 
+    /// <summary>
+    /// The distinct values in ordinal order. Sorted in place rather than with <c>Order(StringComparer.Ordinal)</c>: LINQ's
+    /// sorter builds a delegate to a virtual method on every call, a slow path of the runtime that cost over a second across
+    /// the seed's 49,000 PAID relationships.
+    /// </summary>
+    private static List<string> Sorted(IEnumerable<string> values)
+    {
+        var list = values.Distinct().ToList();
+        list.Sort(string.CompareOrdinal);
+        return list;
+    }
+
     /// <summary>Line numbers as ranges: 2, 3, 4, 9 → "2-4,9".</summary>
     private static string Ranges(IEnumerable<int> numbers)
     {
-        var sorted = numbers.Order().ToList();
+        var sorted = numbers.ToList();
+        sorted.Sort();
         var parts = new List<string>();
         for (var i = 0; i < sorted.Count;)
         {
