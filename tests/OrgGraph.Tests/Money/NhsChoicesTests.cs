@@ -98,6 +98,40 @@ public sealed class NhsChoicesTests(SeededApp app) : IClassFixture<SeededApp>, I
     }
 
     [Fact]
+    public void Read_SitesOfTrustsClosedBeforeTheSnapshot_AreReportedEachAndKeepNoOperator()
+    {
+        string[] etr = ["etr_2022-03.csv", "etr_2025-12.csv"];
+        var closed = etr.SelectMany(OfficialFile.ReadHeadless)
+            .Where(r => r[11].Length == 8 && string.CompareOrdinal(r[11], "20140222") < 0)
+            .Select(r => r[0]).ToHashSet(StringComparer.Ordinal);
+        var expected = Rows(Hospitals).Where(r => closed.Contains(r["ParentODSCode"])).Select(r => r["OrganisationCode"]).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(expected);
+
+        foreach (var file in etr)
+        {
+            new OdsReader().Read(new ManifestEntry
+            {
+                File = "official/" + file,
+                Format = OdsReader.Etr,
+                Describes = new DateOnly(int.Parse(file[4..8], System.Globalization.CultureInfo.InvariantCulture), int.Parse(file[9..11], System.Globalization.CultureInfo.InvariantCulture), 1),
+                Source = new Source { Id = file, Title = file },
+            }, Path.Combine(Repo.Seed, "official", file), _obs, _problems);
+        }
+
+        var reader = new NhsChoicesReader();
+        reader.Read(new ManifestEntry { File = "money/test.csv", Format = NhsChoicesReader.Format, Describes = new DateOnly(2014, 2, 22), Source = new Source { Id = "test", Title = "test" } },
+            SpendFile.PathOf(Hospitals), _obs, _problems);
+        reader.Complete(_obs);
+        var batch = _obs.Build();
+
+        Assert.Empty(_problems);
+        var reported = _obs.Report.Notes.Where(n => n.Contains("before the file's date; OPERATED_BY left out", StringComparison.Ordinal)).ToList();
+        Assert.Equal(expected.Order(StringComparer.Ordinal), reported.Select(n => n.Split("site ")[1].Split(':')[0]).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(batch.Relationships, r => r.Type == RelationshipType.OperatedBy && expected.Contains(r.From));
+        Assert.Contains(batch.Relationships, r => r.Type == RelationshipType.OperatedBy && r.To == "RJ1");
+    }
+
+    [Fact]
     public void Read_CommaSeparatedCopy_IsRefusedAtTheHeader()
     {
         var path = Copy(Trusts, l => l.Replace('\u00AC', ','));

@@ -13,7 +13,7 @@ namespace OrgGraph.Importing.Money;
 /// the file gives it) OPERATED_BY its parent, a snapshot fact like those of the other ODS files. A file whose header
 /// or rows do not have the layout refuses the import.
 /// </summary>
-internal sealed class NhsChoicesReader : IOfficialReader
+internal sealed class NhsChoicesReader : IOfficialReader, IDeferredReader
 {
     public const string Format = "nhs-choices";
     public const char Separator = '\u00AC';
@@ -34,6 +34,9 @@ internal sealed class NhsChoicesReader : IOfficialReader
 
     /// <summary>Windows-1252, not Latin-1: the files use 0x92 for ’, which Latin-1 reads as a control character.</summary>
     private static readonly Encoding Windows1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+
+    /// <summary>Each site's OPERATED_BY as read, checked against its parent's ODS close date once every file is read.</summary>
+    private readonly List<(ManifestEntry File, int Line, string Site, string Parent)> _operators = [];
 
     public IReadOnlyCollection<string> Formats { get; } = [Format];
 
@@ -113,7 +116,7 @@ internal sealed class NhsChoicesReader : IOfficialReader
         observations.Report.Note($"{entry.File}: {rows.Count(r => r[SubType] == Independent)} independent provider(s) read; {rows.Count(r => r[SubType] != Independent)} NHS trust row(s) left to the ODS files");
     }
 
-    private static void ReadSites(ManifestEntry entry, string[] header, List<Row> rows, Observations observations, List<ImportProblem> problems)
+    private void ReadSites(ManifestEntry entry, string[] header, List<Row> rows, Observations observations, List<ImportProblem> problems)
     {
         var sectorColumn = Array.IndexOf(header, SectorColumn) + 1;
         var sites = rows.GroupBy(r => r[Code], StringComparer.Ordinal).ToList();
@@ -147,11 +150,29 @@ internal sealed class NhsChoicesReader : IOfficialReader
             if (parents.Count > 0)
             {
                 observations.Edge(entry, SiteOperatorSeries, RelationshipType.OperatedBy, site.Key, parents[0]);
+                _operators.Add((entry, first.Line, site.Key, parents[0]));
             }
         }
 
         var exact = rows.Count - rows.Select(r => r.Text).Distinct(StringComparer.Ordinal).Count();
         observations.Report.Note($"{entry.File}: {rows.Count} row(s), {sites.Count} site(s): {exact} exact duplicate row(s) and {rows.Count - sites.Count - exact} more repeated site row(s) merged, one site per {Code}");
+    }
+
+    /// <summary>
+    /// A site listed under a parent the ODS files close before the snapshot keeps no OPERATED_BY (a snapshot fact does not
+    /// start after its target closed): each is reported here, as the import reports a parent no file describes.
+    /// </summary>
+    public void Complete(Observations observations)
+    {
+        foreach (var (file, line, site, parent) in _operators)
+        {
+            if (observations.Entities.GetValueOrDefault(parent)?.Closed is { } closed && closed < file.Describes)
+            {
+                observations.Report.Note(file, line, $"site {site}: its parent {parent} closed on {closed:yyyy-MM-dd}, before the file's date; OPERATED_BY left out");
+            }
+        }
+
+        _operators.Clear();
     }
 
     private sealed record Row(int Line, string Text, Dictionary<string, string> Fields)
