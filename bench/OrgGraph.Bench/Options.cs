@@ -8,6 +8,8 @@ public sealed record Options
     public HashSet<string> Modes { get; init; } = [];
     public string SeedDatabase { get; init; } = "/tmp/bench-seed.db";
     public string GeneratedDatabase { get; init; } = "/tmp/bench-generated-1m.db";
+    /// <summary>The seed with its spend files, for privatisation paths with payments (imported when missing).</summary>
+    public string MoneyDatabase { get; init; } = "/tmp/bench-pathmoney.db";
     public string? SeedDirectory { get; init; }
     public int GeneratedNodes { get; init; } = 1_000_000;
     public int GeneratedRelationships { get; init; } = 4_000_000;
@@ -25,11 +27,13 @@ public sealed record Options
           http        the same over GraphQL/HTTP to a Release API on 127.0.0.1 (one sequential client)
           generated   a generated graph (1M nodes, 4M relationships): index load time, memory, connections
           money       the full seed import with the spend files, and spend roll-ups by ultimate owner per ICB-year
+          pathmoney   privatisation paths with payments ranked by money, and the index load with PAID months (--money-db)
           all         seed, cte, http, generated
         options:
           --seed-db PATH        (default /tmp/bench-seed.db)
           --seed-dir PATH       (default: seed/ found above the working directory)
           --generated-db PATH   (default /tmp/bench-generated-1m.db; generated once and reused)
+          --money-db PATH       (default /tmp/bench-pathmoney.db; the seed imported once and reused)
           --nodes N --relationships M   size of the generated graph (default 1000000, 4000000)
           --budget SECONDS      measuring time per query (default 6)
           --cte-limit SECONDS   time limit of one CTE statement (default 5)
@@ -46,7 +50,7 @@ public sealed record Options
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             switch (args[i])
             {
-                case "seed" or "cte" or "http" or "generated" or "money":
+                case "seed" or "cte" or "http" or "generated" or "money" or "pathmoney":
                     modes.Add(args[i].ToLowerInvariant());
                     break;
                 case "all":
@@ -54,6 +58,9 @@ public sealed record Options
                     break;
                 case "--seed-db":
                     options = options with { SeedDatabase = Next() };
+                    break;
+                case "--money-db":
+                    options = options with { MoneyDatabase = Next() };
                     break;
                 case "--seed-dir":
                     options = options with { SeedDirectory = Next() };

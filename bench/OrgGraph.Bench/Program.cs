@@ -67,6 +67,11 @@ if (options.Modes.Contains("money"))
     await MoneyBench.RunAsync(options);
 }
 
+if (options.Modes.Contains("pathmoney"))
+{
+    await PathMoneyBench.RunAsync(options);
+}
+
 if (options.Output is { } output)
 {
     await File.WriteAllLinesAsync(output, Report.Lines);

@@ -362,12 +362,15 @@ public static class Traversals
     /// <summary>
     /// The steps of a privatisation path's first part: oversight down to the overseen, commissioning down to the
     /// provider, operation up to the operator, a contract to its supplier (and to a bidder when asked), and, when
-    /// payments are asked for and the path has none yet, a payment to a supplier paid in the window.
+    /// payments are asked for and the path has none yet, a payment to a supplier paid in the window. After a payment
+    /// only operation follows (a paid GP practice to the company that runs it): what the payee oversees, commissions or
+    /// pays in turn is not the money it was paid, and following it would lead from any payment to NHS England to everything.
     /// </summary>
     private static IEnumerable<Step> Downstream(GraphIndex g, Label label, TraversalQuery q, (int From, int To) window)
     {
         var node = label.Node;
-        for (var i = g.InStart[node]; i < g.InStart[node + 1]; i++)
+        var paid = label.Paid is not null;
+        for (var i = g.InStart[node]; i < g.InStart[node + 1] && !paid; i++)
         {
             var edge = g.InEdges[i];
             if (g.EdgeType[edge] is RelationshipType.PartOf or RelationshipType.AccountableTo or RelationshipType.CommissionedBy && ControlKindOf(g, edge) is not null)
@@ -379,22 +382,22 @@ public static class Traversals
         for (var i = g.OutStart[node]; i < g.OutStart[node + 1]; i++)
         {
             var edge = g.OutEdges[i];
-            if (g.EdgeType[edge] is RelationshipType.OperatedBy or RelationshipType.AwardedTo || (q.IncludeBids && g.EdgeType[edge] == RelationshipType.BidFor))
+            if (g.EdgeType[edge] == RelationshipType.OperatedBy ||
+                (!paid && (g.EdgeType[edge] == RelationshipType.AwardedTo || (q.IncludeBids && g.EdgeType[edge] == RelationshipType.BidFor))))
             {
                 yield return new Step(edge, g.EdgeTo[edge]);
             }
         }
 
-        // One payment per path: money paid on by its supplier is not the same money, and adding both would count it twice.
-        if (q.IncludePayments && label.Paid is null)
+        if (q.IncludePayments && !paid)
         {
             for (var i = g.PaidOutStart[node]; i < g.PaidOutStart[node + 1]; i++)
             {
                 var edge = g.PaidOutEdges[i];
-                var paid = g.PaidIn(edge, window.From, window.To);
-                if (paid.Any)
+                var months = g.PaidIn(edge, window.From, window.To);
+                if (months.Any)
                 {
-                    yield return new Step(edge, g.EdgeTo[edge], paid);
+                    yield return new Step(edge, g.EdgeTo[edge], months);
                 }
             }
         }

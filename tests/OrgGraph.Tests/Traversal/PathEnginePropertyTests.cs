@@ -425,7 +425,8 @@ public sealed class PathEnginePropertyTests
     /// <summary>
     /// Every privatisation path with at most one payment, by exhaustive search, with its money: down oversight, commissioning,
     /// operation, contracts and (once) a payment whose pair has a month in the window (on a date only the supplier must be
-    /// valid; without one the months' span must overlap the path's period) to the first private node, then up every chain
+    /// valid; without one the months' span must overlap the path's period), after which only operation, to the first
+    /// private node, then up every chain
     /// of controlling owners to one with none usable. Keyed as <see cref="Describe(GraphIndex, IndexPath)"/> gives them;
     /// money: the payment's months in the window summed, and the largest award (an AWARDED_TO relationship's share × 1,000 pence).
     /// </summary>
@@ -493,7 +494,9 @@ public sealed class PathEnginePropertyTests
             {
                 var edge = graph.Edges[e];
                 var next = edge.From == node ? edge.To : edge.From;
-                if ((edge.From != node && edge.To != node) || nodes.Contains(next) || !DownStep(graph, edge, node, next) || !Usable(graph, query, edge, next, lo, hi))
+                // After the payment, only operation: the payee to the company that runs it.
+                if ((edge.From != node && edge.To != node) || nodes.Contains(next) || !DownStep(graph, edge, node, next) || !Usable(graph, query, edge, next, lo, hi) ||
+                    (paid is not null && edge.Type != RelationshipType.OperatedBy))
                 {
                     continue;
                 }
