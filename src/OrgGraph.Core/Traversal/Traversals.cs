@@ -391,7 +391,8 @@ public static class Traversals
 
         if (q.IncludePayments && !paid)
         {
-            for (var i = g.PaidOutStart[node]; i < g.PaidOutStart[node + 1]; i++)
+            var (start, end) = g.PaidPairsFrom(node);
+            for (var i = start; i < end; i++)
             {
                 var edge = g.PaidOutEdges[i];
                 var months = g.PaidIn(edge, window.From, window.To);

@@ -79,7 +79,7 @@ internal static class InvestigationFields
             .Argument<NonNullGraphType<IdGraphType>>("from", "One organisation (id or alias).")
             .Argument<NonNullGraphType<IdGraphType>>("to", "The other organisation (id or alias).")
             .Argument<IsoDateGraphType>("asOf", "The date.")
-            .Argument<ListGraphType<NonNullGraphType<RelationshipTypeType>>>("types", "Only these relationship types (default: all).")
+            .Argument<ListGraphType<NonNullGraphType<RelationshipTypeType>>>("types", "Only these relationship types (default: all). PAID is never walked: payments are money, not links (see `payments`, `spend` and `privatisationPaths` with `includePayments`).")
             .Argument<IntGraphType>("maxHops", "Longest path, at most the server's limit (default 10).", a => a.DefaultValue = 8)
             .Argument<IntGraphType>("first", "Most paths to return, at most the server's limit (default 100).", a => a.DefaultValue = 10)
             .ResolveAsync(async c =>
