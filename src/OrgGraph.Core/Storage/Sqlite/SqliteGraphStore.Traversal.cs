@@ -123,16 +123,20 @@ public sealed partial class SqliteGraphStore
         return [.. paths.Select(p => new GraphPath
         {
             Nodes = [.. p.Nodes.Select(n => g.Ids[n])],
-            Steps = [.. p.Edges.Select((e, i) => new PathStep
+            Steps = [.. p.Edges.Select((e, i) =>
             {
-                Relationship = g.IsPaidPair(e) ? paid[e] : relationships[g.EdgeKey[e]],
-                From = g.Ids[p.Nodes[i]],
-                To = g.Ids[p.Nodes[i + 1]],
-                Direction = g.EdgeFrom[e] == p.Nodes[i] ? Direction.Outgoing : Direction.Incoming,
-                ControlKind = Traversals.ControlKindOf(g, e, query.IncludeBids),
-                InfluenceOnly = Traversals.InfluenceOnly(g, e),
-                Amount = Traversals.StepAmount(g, e, query) is { } amount ? amount.Pence / 100m : null,
-                AmountKind = Traversals.StepAmount(g, e, query)?.Kind,
+                var amount = Traversals.StepAmount(g, e, query);
+                return new PathStep
+                {
+                    Relationship = g.IsPaidPair(e) ? paid[e] : relationships[g.EdgeKey[e]],
+                    From = g.Ids[p.Nodes[i]],
+                    To = g.Ids[p.Nodes[i + 1]],
+                    Direction = g.EdgeFrom[e] == p.Nodes[i] ? Direction.Outgoing : Direction.Incoming,
+                    ControlKind = Traversals.ControlKindOf(g, e, query.IncludeBids),
+                    InfluenceOnly = Traversals.InfluenceOnly(g, e),
+                    Amount = amount?.Pence / 100m,
+                    AmountKind = amount?.Kind,
+                };
             })],
             Period = new Period(GraphIndex.FromDay(p.Start), GraphIndex.FromDay(p.End)),
             FirstPrivateIndex = p.FirstPrivate,
