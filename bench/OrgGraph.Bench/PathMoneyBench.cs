@@ -55,6 +55,9 @@ public static class PathMoneyBench
                 async id => (await store.PrivatisationPathsAsync(id, money, ct)).Count, budget: budget),
             await Measure.RunAsync("privatisationPaths(region, payments, MONEY, asOf)", regions,
                 async id => (await store.PrivatisationPathsAsync(id, money with { AsOf = SeedInputs.AsOf }, ct)).Count, budget: budget),
+            // The widest question: from the top of the oversight tree, every body below it and every payment they made.
+            await Measure.RunAsync("privatisationPaths(NHS England, payments, MONEY)", ["nhs-england"],
+                async id => (await store.PrivatisationPathsAsync(id, money, ct)).Count, budget: budget, warmupPasses: Warmup),
         };
 
         Report.Heading($"### Privatisation paths with payments, in-process ({inputs.Systems.Count} ICSs, {regions.Count} regions, QR1 over {years.Count} financial years)");
