@@ -217,7 +217,10 @@ public sealed class GraphIndex
         /// <summary>Records the GBP amount of an AWARDED_TO relationship added by <see cref="AddEdge"/>.</summary>
         public void AddAward(int edge, long pence) => AwardPence[edge] = pence;
 
-        /// <summary>Adds one PAID month (a PAID relationship, key <paramref name="key"/>) from body <paramref name="f"/> to supplier <paramref name="t"/>.</summary>
+        /// <summary>
+        /// Adds one PAID month (a PAID relationship, key <paramref name="key"/>) from body <paramref name="f"/> to supplier
+        /// <paramref name="t"/>. Months added pair by pair, each pair's earliest first (as the store reads them), need no sort.
+        /// </summary>
         public void AddPayment(long key, int f, int t, int startDay, int endDay, long pence, int count)
         {
             CheckEnds(key, f, t);
@@ -230,19 +233,27 @@ public sealed class GraphIndex
         /// </summary>
         internal (int Pairs, int[] PairStart, int[] Start, int[] End, long[] Pence, int[] Count, long[] Key) BuildPayments(int edges)
         {
-            var months = _months.ToArray();
-            Array.Sort(months, (a, b) => a.From != b.From ? a.From.CompareTo(b.From) : a.To != b.To ? a.To.CompareTo(b.To) : a.Start.CompareTo(b.Start));
-            var pairStart = new List<int>();
-            for (var i = 0; i < months.Length; i++)
+            var months = _months;
+            if (!Grouped(months))
             {
-                if (i == 0 || (months[i].From, months[i].To) != (months[i - 1].From, months[i - 1].To))
+                // A generic sort over this struct runs as unoptimised code the first times an index is built: only when needed.
+                months.Sort((a, b) => a.From != b.From ? a.From.CompareTo(b.From) : a.To != b.To ? a.To.CompareTo(b.To) : a.Start.CompareTo(b.Start));
+            }
+
+            var (start, end, amount, count, key) = (new int[months.Count], new int[months.Count], new long[months.Count], new int[months.Count], new long[months.Count]);
+            var pairStart = new List<int>();
+            for (var i = 0; i < months.Count; i++)
+            {
+                var m = months[i];
+                (start[i], end[i], amount[i], count[i], key[i]) = (m.Start, m.End, m.Pence, m.Count, m.Key);
+                if (i == 0 || (m.From, m.To) != (months[i - 1].From, months[i - 1].To))
                 {
                     pairStart.Add(i);
                 }
             }
 
             var pairs = pairStart.Count;
-            pairStart.Add(months.Length);
+            pairStart.Add(months.Count);
             Array.Resize(ref EdgeFrom, edges + pairs);
             Array.Resize(ref EdgeTo, edges + pairs);
             Array.Resize(ref EdgeType, edges + pairs);
@@ -253,14 +264,41 @@ public sealed class GraphIndex
             for (var p = 0; p < pairs; p++)
             {
                 var first = months[pairStart[p]];
-                var e = edges + p;
+                var last = first.End;
+                for (var i = pairStart[p] + 1; i < pairStart[p + 1]; i++)
+                {
+                    last = Math.Max(last, end[i]);
+                }
+
                 // The pair's period spans all its months; a query takes the months of its window (PaidIn).
-                (EdgeFrom[e], EdgeTo[e], EdgeType[e], EdgeStart[e], EdgeEnd[e], EdgeKey[e], EdgeShare[e]) =
-                    (first.From, first.To, RelationshipType.Paid, first.Start, months[pairStart[p]..pairStart[p + 1]].Max(m => m.End), 0, float.NaN);
+                var e = edges + p;
+                (EdgeFrom[e], EdgeTo[e], EdgeType[e], EdgeStart[e], EdgeEnd[e], EdgeKey[e], EdgeShare[e]) = (first.From, first.To, RelationshipType.Paid, first.Start, last, 0, float.NaN);
             }
 
-            return (pairs, [.. pairStart], [.. months.Select(m => m.Start)], [.. months.Select(m => m.End)], [.. months.Select(m => m.Pence)],
-                [.. months.Select(m => m.Count)], [.. months.Select(m => m.Key)]);
+            return (pairs, [.. pairStart], start, end, amount, count, key);
+        }
+
+        /// <summary>Whether each pair's months are together and in order of their start.</summary>
+        private static bool Grouped(List<(int From, int To, int Start, int End, long Pence, int Count, long Key)> months)
+        {
+            var seen = new HashSet<long>();
+            for (var i = 0; i < months.Count; i++)
+            {
+                var pair = ((long)months[i].From << 32) | (uint)months[i].To;
+                if (i > 0 && (months[i].From, months[i].To) == (months[i - 1].From, months[i - 1].To))
+                {
+                    if (months[i].Start < months[i - 1].Start)
+                    {
+                        return false;
+                    }
+                }
+                else if (!seen.Add(pair))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private void CheckEnds(long key, int f, int t)

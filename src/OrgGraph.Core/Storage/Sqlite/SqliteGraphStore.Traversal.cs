@@ -209,10 +209,11 @@ public sealed partial class SqliteGraphStore
             },
             cancellationToken);
 
-        // The type's own index (the unique key starts with it) finds them without a scan: a graph with none pays nothing.
+        // The unique key (type, from_id, to_id, valid_from) finds them without a scan (a graph with none pays nothing) and gives
+        // each pair's months together, earliest first, as the builder takes them without sorting.
         const string Payments = """
             SELECT key, from_key, to_key, valid_from, valid_to, json_extract(properties, '$.total'), json_extract(properties, '$.count')
-            FROM relationships WHERE type = 'PAID' AND from_key IS NOT NULL AND to_key IS NOT NULL
+            FROM relationships WHERE type = 'PAID' AND from_key IS NOT NULL AND to_key IS NOT NULL ORDER BY from_id, to_id, valid_from
             """;
         ForEachRow(connection, Payments,
             row => builder.AddPayment(raw.sqlite3_column_int64(row, 0),
