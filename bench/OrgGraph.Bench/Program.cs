@@ -72,6 +72,11 @@ if (options.Modes.Contains("spend-import"))
     await SpendImportBench.RunAsync(options);
 }
 
+if (options.Modes.Contains("pathmoney"))
+{
+    await PathMoneyBench.RunAsync(options);
+}
+
 if (options.Output is { } output)
 {
     await File.WriteAllLinesAsync(output, Report.Lines);

@@ -21,6 +21,28 @@ public sealed record PathStep
     public ControlKind? ControlKind { get; init; }
     /// <summary>An ownership interest of 50% or less: influence, not control.</summary>
     public bool InfluenceOnly { get; init; }
+    /// <summary>PAID: the money paid in the query's window, in pounds; AWARDED_TO: the award's value in GBP; null otherwise.</summary>
+    public decimal? Amount { get; init; }
+    /// <summary>What <see cref="Amount"/> is; null when there is no amount.</summary>
+    public AmountKind? AmountKind { get; init; }
+}
+
+/// <summary>What a step's amount means.</summary>
+public enum AmountKind
+{
+    /// <summary>Money paid (spend transparency files), summed over the months of the query's window.</summary>
+    Paid,
+    /// <summary>A contract award's published value: a ceiling on frameworks, shared by every supplier on the award; not money paid.</summary>
+    AwardValue,
+}
+
+/// <summary>How privatisation paths are ranked.</summary>
+public enum PathOrder
+{
+    /// <summary>Shortest first, then by the nodes' ids.</summary>
+    Length,
+    /// <summary>Most money paid first (a path without a PAID step counts 0), then the largest award value, then as <see cref="Length"/>.</summary>
+    Money,
 }
 
 /// <summary>
@@ -35,6 +57,10 @@ public sealed record GraphPath
     /// <summary>For privatisation paths: the index in <see cref="Nodes"/> of the first private organisation.</summary>
     public int? FirstPrivateIndex { get; init; }
     public int Length => Steps.Count;
+    /// <summary>The money of the path's PAID step (a path has at most one); null without one.</summary>
+    public decimal? Paid => Steps.Where(s => s.AmountKind == Model.AmountKind.Paid).Select(s => s.Amount).FirstOrDefault();
+    /// <summary>The largest award value among the path's AWARDED_TO steps; null without one.</summary>
+    public decimal? AwardValue => Steps.Where(s => s.AmountKind == Model.AmountKind.AwardValue).Max(s => s.Amount);
 }
 
 /// <summary>Which relationships a traversal may use, and its bounds.</summary>
@@ -52,6 +78,12 @@ public sealed record TraversalQuery
     public int First { get; init; } = 100;
     /// <summary>Privatisation paths may go through BID_FOR (a bid, not an award).</summary>
     public bool IncludeBids { get; init; }
+    /// <summary>Privatisation paths may take one PAID step, from a body on the way down to a supplier it paid in the window.</summary>
+    public bool IncludePayments { get; init; }
+    /// <summary>The window of the money on PAID steps: the calendar months that overlap [PaidFrom, PaidTo] (open ends: all months).</summary>
+    public DateOnly? PaidFrom { get; init; }
+    public DateOnly? PaidTo { get; init; }
+    public PathOrder Order { get; init; } = PathOrder.Length;
 }
 
 /// <summary>An organisation in a lineage: reached through SUCCEEDED_BY at <see cref="Depth"/> steps, on <see cref="Date"/>.</summary>

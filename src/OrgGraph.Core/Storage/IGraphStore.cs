@@ -66,7 +66,11 @@ public interface IGraphStore
     /// <summary>Everything a node controls, transitively, each with its shortest chain; shortest first.</summary>
     Task<IReadOnlyList<GraphPath>> ControlledByAsync(string id, TraversalQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Paths from a public body to the first private organisation and on to its ultimate owner; shortest first.</summary>
+    /// <summary>
+    /// Paths from a public body to the first private organisation and on to its ultimate owner; shortest first, or by money.
+    /// With <see cref="TraversalQuery.IncludePayments"/> a path may take one PAID step, standing for the months of the
+    /// query's window (docs/money.md). Neo4j: not with payments or <see cref="PathOrder.Money"/> (NotSupportedException).
+    /// </summary>
     Task<IReadOnlyList<GraphPath>> PrivatisationPathsAsync(string id, TraversalQuery query, CancellationToken cancellationToken);
 
     /// <summary>The shortest simple paths between two nodes over any relationships, ignoring direction.</summary>

@@ -93,7 +93,7 @@ public static class Traversals
     /// <summary>Everything <paramref name="source"/> controls within maxHops, each with its shortest chain; shortest first, then by id.</summary>
     public static List<IndexPath> ControlledBy(GraphIndex g, int source, TraversalQuery q, CancellationToken ct)
     {
-        var found = SearchDown(g, source, q, ct, node => Controlled(g, node, q), _ => false,
+        var found = SearchDown(g, source, q, ct, label => Controlled(g, label.Node, q), _ => false,
             node => q.NodeKinds is not { Count: > 0 } kinds || kinds.Contains(g.Kinds[node]));
         return [.. found
             .GroupBy(p => p.Nodes[^1]).Select(grp => grp.First())
@@ -103,15 +103,17 @@ public static class Traversals
 
     /// <summary>
     /// Paths from a public body down oversight and commissioning (to the provider), through operation (to the
-    /// provider's operator) and contracts (to the supplier) to the first private organisation, then up its
-    /// controlling owners to the ultimate owner. Shortest first.
+    /// provider's operator), contracts (to the supplier) and, when asked, one payment (a PAID pair with money in the
+    /// window, to the supplier) to the first private organisation, then up its controlling owners to the ultimate
+    /// owner. Shortest first, or by money (<see cref="PathOrder.Money"/>).
     /// </summary>
     public static List<IndexPath> PrivatisationPaths(GraphIndex g, int source, TraversalQuery q, CancellationToken ct)
     {
         var day = q.AsOf?.DayNumber;
         var budget = new Budget(ct);
         bool IsPrivate(int node) => g.Sectors[node] == Sector.Private;
-        var prefixes = SearchDown(g, source, q, ct, node => Downstream(g, node, q), IsPrivate, IsPrivate);
+        var window = Window(q);
+        var prefixes = SearchDown(g, source, q, ct, label => Downstream(g, label, q, window), IsPrivate, IsPrivate);
         var results = new List<IndexPath>();
         foreach (var prefix in prefixes)
         {
@@ -148,9 +150,50 @@ public static class Traversals
             Up(prefix.Nodes[^1], prefix.Start, prefix.End);
         }
 
-        return [.. results
-            .OrderBy(p => p.Edges.Length).ThenBy(p => string.Join('\u0001', p.Nodes.Select(n => g.Ids[n])), StringComparer.Ordinal)
-            .Take(q.First)];
+        var money = q.Order == PathOrder.Money ? results.Select(p => Money(g, p, q)).ToArray() : null;
+        return [.. Enumerable.Range(0, results.Count)
+            .OrderByDescending(i => money?[i].Paid ?? 0).ThenByDescending(i => money?[i].Award ?? 0)
+            .ThenBy(i => results[i].Edges.Length).ThenBy(i => string.Join('\u0001', results[i].Nodes.Select(n => g.Ids[n])), StringComparer.Ordinal)
+            .Take(q.First)
+            .Select(i => results[i])];
+    }
+
+    /// <summary>The window of <see cref="TraversalQuery.PaidFrom"/> and <see cref="TraversalQuery.PaidTo"/> as day numbers.</summary>
+    public static (int From, int To) Window(TraversalQuery q) => (GraphIndex.Day(q.PaidFrom), GraphIndex.EndDay(q.PaidTo));
+
+    /// <summary>
+    /// The amount of a step in pence: for a PAID pair the money of its months in the query's window, for an AWARDED_TO
+    /// relationship its value in GBP; null for any other step.
+    /// </summary>
+    public static (long Pence, AmountKind Kind)? StepAmount(GraphIndex g, int edge, TraversalQuery q)
+    {
+        if (g.IsPaidPair(edge))
+        {
+            var (from, to) = Window(q);
+            return (g.PaidIn(edge, from, to).Pence, AmountKind.Paid);
+        }
+
+        return g.AwardPence.TryGetValue(edge, out var award) ? (award, AmountKind.AwardValue) : null;
+    }
+
+    /// <summary>A path's money in pence: its PAID step's (a path has at most one), and the largest award value on it.</summary>
+    public static (long? Paid, long? Award) Money(GraphIndex g, IndexPath path, TraversalQuery q)
+    {
+        var (paid, award) = ((long?)null, (long?)null);
+        foreach (var edge in path.Edges)
+        {
+            switch (StepAmount(g, edge, q))
+            {
+                case ({ } pence, AmountKind.Paid):
+                    paid = (paid ?? 0) + pence;
+                    break;
+                case ({ } pence, AmountKind.AwardValue):
+                    award = Math.Max(award ?? long.MinValue, pence);
+                    break;
+            }
+        }
+
+        return (paid, award);
     }
 
     /// <summary>
@@ -294,15 +337,15 @@ public static class Traversals
         }
     }
 
-    /// <summary>Control edges from <paramref name="node"/> to what it controls: (edge, controlled).</summary>
-    private static IEnumerable<(int Edge, int Other)> Controlled(GraphIndex g, int node, TraversalQuery q)
+    /// <summary>Control edges from <paramref name="node"/> to what it controls.</summary>
+    private static IEnumerable<Step> Controlled(GraphIndex g, int node, TraversalQuery q)
     {
         for (var i = g.InStart[node]; i < g.InStart[node + 1]; i++)
         {
             var edge = g.InEdges[i];
             if (g.EdgeType[edge] is not (RelationshipType.AwardedTo or RelationshipType.BidFor) && Allowed(g, edge, q, includeBids: false))
             {
-                yield return (edge, g.EdgeFrom[edge]);
+                yield return new Step(edge, g.EdgeFrom[edge]);
             }
         }
 
@@ -311,32 +354,52 @@ public static class Traversals
             var edge = g.OutEdges[i];
             if (g.EdgeType[edge] is RelationshipType.AwardedTo && Allowed(g, edge, q, includeBids: false))
             {
-                yield return (edge, g.EdgeTo[edge]);
+                yield return new Step(edge, g.EdgeTo[edge]);
             }
         }
     }
 
     /// <summary>
     /// The steps of a privatisation path's first part: oversight down to the overseen, commissioning down to the
-    /// provider, operation up to the operator, a contract to its supplier (and to a bidder when asked).
+    /// provider, operation up to the operator, a contract to its supplier (and to a bidder when asked), and, when
+    /// payments are asked for and the path has none yet, a payment to a supplier paid in the window. After a payment
+    /// only operation follows (a paid GP practice to the company that runs it): what the payee oversees, commissions or
+    /// pays in turn is not the money it was paid, and following it would lead from any payment to NHS England to everything.
     /// </summary>
-    private static IEnumerable<(int Edge, int Other)> Downstream(GraphIndex g, int node, TraversalQuery q)
+    private static IEnumerable<Step> Downstream(GraphIndex g, Label label, TraversalQuery q, (int From, int To) window)
     {
-        for (var i = g.InStart[node]; i < g.InStart[node + 1]; i++)
+        var node = label.Node;
+        var paid = label.Paid is not null;
+        for (var i = g.InStart[node]; i < g.InStart[node + 1] && !paid; i++)
         {
             var edge = g.InEdges[i];
             if (g.EdgeType[edge] is RelationshipType.PartOf or RelationshipType.AccountableTo or RelationshipType.CommissionedBy && ControlKindOf(g, edge) is not null)
             {
-                yield return (edge, g.EdgeFrom[edge]);
+                yield return new Step(edge, g.EdgeFrom[edge]);
             }
         }
 
         for (var i = g.OutStart[node]; i < g.OutStart[node + 1]; i++)
         {
             var edge = g.OutEdges[i];
-            if (g.EdgeType[edge] is RelationshipType.OperatedBy or RelationshipType.AwardedTo || (q.IncludeBids && g.EdgeType[edge] == RelationshipType.BidFor))
+            if (g.EdgeType[edge] == RelationshipType.OperatedBy ||
+                (!paid && (g.EdgeType[edge] == RelationshipType.AwardedTo || (q.IncludeBids && g.EdgeType[edge] == RelationshipType.BidFor))))
             {
-                yield return (edge, g.EdgeTo[edge]);
+                yield return new Step(edge, g.EdgeTo[edge]);
+            }
+        }
+
+        if (q.IncludePayments && !paid)
+        {
+            var (start, end) = g.PaidPairsFrom(node);
+            for (var i = start; i < end; i++)
+            {
+                var edge = g.PaidOutEdges[i];
+                var months = g.PaidIn(edge, window.From, window.To);
+                if (months.Any)
+                {
+                    yield return new Step(edge, g.EdgeTo[edge], months);
+                }
             }
         }
     }
@@ -370,12 +433,36 @@ public static class Traversals
     }
 
     /// <summary>
+    /// Whether <paramref name="step"/> may extend a path whose steps share [lo, hi]. A payment has no validity of its own
+    /// on a date (its months are those of the query's window): on a date only the supplier must be valid then, and the
+    /// path's period stays that of its other steps; without a date the months it counts must overlap the path's period.
+    /// </summary>
+    private static bool Usable(GraphIndex g, Step step, int? day, int lo, int hi, out int newLo, out int newHi)
+    {
+        if (step.Paid is not { } paid)
+        {
+            return Usable(g, step.Edge, step.Other, day, lo, hi, out newLo, out newHi);
+        }
+
+        if (day is { } d)
+        {
+            (newLo, newHi) = (lo, hi);
+            return g.NodeValid(step.Other, d);
+        }
+
+        (newLo, newHi) = (Math.Max(lo, paid.Start), Math.Min(hi, paid.End));
+        return newLo <= newHi;
+    }
+
+    /// <summary>
     /// Breadth-first search from <paramref name="source"/> over <paramref name="steps"/>, keeping for each node
     /// the first path for each period not already covered (so a node reached only in an earlier era is still
     /// reached in a later one); <paramref name="stop"/> ends a path at a node, <paramref name="keep"/> says which paths to return.
+    /// Paths with a payment are kept apart from those without (they can take no other), and one covers another only
+    /// if it carries at least as much money.
     /// </summary>
     private static List<IndexPath> SearchDown(GraphIndex g, int source, TraversalQuery q, CancellationToken ct,
-        Func<int, IEnumerable<(int Edge, int Other)>> steps, Func<int, bool> stop, Func<int, bool> keep)
+        Func<Label, IEnumerable<Step>> steps, Func<int, bool> stop, Func<int, bool> keep)
     {
         var budget = new Budget(ct);
         var day = q.AsOf?.DayNumber;
@@ -385,9 +472,9 @@ public static class Traversals
             return [];
         }
 
-        var labels = new Dictionary<int, List<(int Lo, int Hi)>> { [source] = [(GraphIndex.OpenStart, GraphIndex.OpenEnd)] };
+        var labels = new Dictionary<(int Node, bool Paid), List<(int Lo, int Hi, long Pence)>> { [(source, false)] = [(GraphIndex.OpenStart, GraphIndex.OpenEnd, 0)] };
         var found = new List<IndexPath>();
-        var frontier = new List<Label> { new(source, -1, null, GraphIndex.OpenStart, GraphIndex.OpenEnd, 0) };
+        var frontier = new List<Label> { new(source, -1, null, GraphIndex.OpenStart, GraphIndex.OpenEnd, 0, null) };
         while (frontier.Count > 0)
         {
             var next = new List<Label>();
@@ -398,27 +485,30 @@ public static class Traversals
                     continue;
                 }
 
-                foreach (var (edge, other) in steps(label.Node))
+                foreach (var step in steps(label))
                 {
                     budget.Tick();
-                    if (!Usable(g, edge, other, day, label.Lo, label.Hi, out var lo, out var hi) || label.Contains(other))
+                    var other = step.Other;
+                    if (!Usable(g, step, day, label.Lo, label.Hi, out var lo, out var hi) || label.Contains(other))
                     {
                         continue;
                     }
 
-                    if (!labels.TryGetValue(other, out var seen))
+                    var paid = step.Paid?.Pence ?? label.Paid;
+                    if (!labels.TryGetValue((other, paid is not null), out var seen))
                     {
-                        labels[other] = seen = [];
+                        labels[(other, paid is not null)] = seen = [];
                     }
 
                     // A node where paths stop (a private provider) keeps every route to it; others the first per period.
-                    if (!stop(other) && (seen.Count >= LabelsPerNode || seen.Any(s => s.Lo <= lo && hi <= s.Hi)))
+                    var pence = paid ?? 0;
+                    if (!stop(other) && (seen.Count >= LabelsPerNode || seen.Any(s => s.Lo <= lo && hi <= s.Hi && s.Pence >= pence)))
                     {
                         continue;
                     }
 
-                    seen.Add((lo, hi));
-                    var child = new Label(other, edge, label, lo, hi, label.Depth + 1);
+                    seen.Add((lo, hi, pence));
+                    var child = new Label(other, step.Edge, label, lo, hi, label.Depth + 1, paid);
                     if (keep(other))
                     {
                         found.Add(child.ToPath());
@@ -434,7 +524,11 @@ public static class Traversals
         return found;
     }
 
-    private sealed record Label(int Node, int Edge, Label? Parent, int Lo, int Hi, int Depth)
+    /// <summary>A step a search may take: over relationship index <paramref name="Edge"/> to <paramref name="Other"/>; a payment carries its window's money.</summary>
+    private readonly record struct Step(int Edge, int Other, GraphIndex.PaidWindow? Paid = null);
+
+    /// <summary>A path of a breadth-first search, as its last step and parent; <paramref name="Paid"/> is the pence of its payment, if it has one.</summary>
+    private sealed record Label(int Node, int Edge, Label? Parent, int Lo, int Hi, int Depth, long? Paid)
     {
         public bool Contains(int node)
         {

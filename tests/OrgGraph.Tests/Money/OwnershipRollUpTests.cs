@@ -114,10 +114,5 @@ public sealed class OwnershipRollUpTests(SeededApp app) : IClassFixture<SeededAp
             .ToList();
     }
 
-    /// <summary>The start of AT Medics' ownership by Operose Health, as the curated relationships give it.</summary>
-    private static DateOnly CuratedSaleDate()
-    {
-        var row = File.ReadLines(Path.Combine(Repo.Seed, "curated", "relationships.csv")).Single(l => l.StartsWith($"OWNED_BY,{AtMedics},operose-health,", StringComparison.Ordinal));
-        return DateOnly.ParseExact(row.Split(',')[3], "yyyy-MM-dd", CultureInfo.InvariantCulture);
-    }
+    private static DateOnly CuratedSaleDate() => SpendFile.CuratedOwnershipStart(AtMedics, "operose-health");
 }

@@ -50,6 +50,13 @@ public static class SpendFile
             .Distinct().ToList();
     }
 
+    /// <summary>The start of <paramref name="owner"/>'s ownership of <paramref name="company"/>, as the curated relationships give it.</summary>
+    public static DateOnly CuratedOwnershipStart(string company, string owner)
+    {
+        var row = File.ReadLines(Path.Combine(Repo.Seed, "curated", "relationships.csv")).Single(l => l.StartsWith($"OWNED_BY,{company},{owner},", StringComparison.Ordinal));
+        return DateOnly.ParseExact(row.Split(',')[3], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Pounds to pence, exactly.</summary>
     public static long Pence(string amount) => (long)(decimal.Parse(amount.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture) * 100);
 }

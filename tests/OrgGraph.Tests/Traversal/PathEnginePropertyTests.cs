@@ -292,6 +292,267 @@ public sealed class PathEnginePropertyTests
         }, iter: 600, print: Print);
     }
 
+    /// <summary>
+    /// A payment month: <paramref name="From"/> paid <paramref name="To"/> <paramref name="Pence"/> in "month"
+    /// <paramref name="Month"/>, a period of <see cref="MonthDays"/> days (short, so that the span's dates fall on several).
+    /// </summary>
+    public sealed record Payment(int From, int To, int Month, long Pence, int Count)
+    {
+        public int Start => Base + (Month * MonthDays);
+
+        public int End => Start + MonthDays - 1;
+
+        public override string ToString() => $"{From}-PAID->{To} m{Month} {Pence}p";
+    }
+
+    private const int MonthDays = 3;
+
+    public sealed record MoneyQuery(Query Query, int? PaidFrom, int? PaidTo, PathOrder Order)
+    {
+        public TraversalQuery ToTraversalQuery() => Query.ToTraversalQuery() with
+        {
+            Types = null,
+            IncludePayments = true,
+            PaidFrom = PaidFrom is { } f ? DateOnly.FromDayNumber(f) : null,
+            PaidTo = PaidTo is { } t ? DateOnly.FromDayNumber(t) : null,
+            Order = Order,
+        };
+
+        public override string ToString() => $"{Query}, paid {(PaidFrom is { } f ? Day(f) : "open")}..{(PaidTo is { } t ? Day(t) : "open")}, order {Order}";
+    }
+
+    /// <summary>
+    /// Payment months (one per pair and month, as the store keys them), some of them credit notes; often from the body asked
+    /// about and to a private organisation, so that paths with payments, and with several, are common.
+    /// </summary>
+    private static Gen<Payment[]> Payments(Graph graph, int source)
+    {
+        var any = Gen.Int[0, graph.Nodes.Length - 1];
+        var privates = Enumerable.Range(0, graph.Nodes.Length).Where(n => graph.Nodes[n].Sector == Sector.Private).ToArray();
+        return Gen.Select(Gen.Frequency((1, Gen.Const(source)), (2, any)), privates.Length == 0 ? any : Gen.Frequency((2, Gen.Int[0, Math.Max(0, privates.Length - 1)].Select(i => privates[i])), (1, any)),
+                Gen.Int[0, (Span / MonthDays) - 1], Gen.Frequency((5, Gen.Long[1, 100_000]), (1, Gen.Long[-5_000, 0])), Gen.Int[1, 5],
+                (f, t, m, pence, count) => new Payment(f, t, m, pence, count))
+            .Array[0, (2 * graph.Nodes.Length) + 4]
+            .Select(p => p.DistinctBy(x => (x.From, x.To, x.Month)).ToArray());
+    }
+
+    private static readonly Gen<(Graph Graph, Payment[] Payments, MoneyQuery Query)> MoneyCases =
+        Cases.SelectMany(c => Gen.Select(Payments(c.Graph, c.Query.From),
+            Gen.Frequency((1, Gen.Const((int?)null)), (2, Gen.Int[-1, Span + 1].Select(d => (int?)(Base + d)))),
+            Gen.Frequency((1, Gen.Const((int?)null)), (2, Gen.Int[-1, Span + 1].Select(d => (int?)(Base + d)))),
+            Gen.Frequency((1, Gen.Const(PathOrder.Length)), (2, Gen.Const(PathOrder.Money))),
+            (payments, a, b, order) => (c.Graph, payments, new MoneyQuery(c.Query, a is { } x && b is { } y ? Math.Min(x, y) : a, a is { } x2 && b is { } y2 ? Math.Max(x2, y2) : b, order))));
+
+    [Fact]
+    public void PrivatisationPaths_WithPayments_TakeOnePaymentInTheWindow_CountItsMoney_AndRankByIt()
+    {
+        var outcomes = new Dictionary<string, int>();
+        MoneyCases.Sample((graph, payments, query) =>
+        {
+            var g = Build(graph, payments: payments);
+            var q = query.ToTraversalQuery();
+
+            var paths = Traversals.PrivatisationPaths(g, query.Query.From, q, CancellationToken.None);
+
+            var all = IndependentPrivatisationPaths(graph, payments, query);
+            Assert.True(paths.Count <= query.Query.First);
+            foreach (var path in paths)
+            {
+                var described = Describe(g, path);
+                Assert.Contains(described, all.Keys);
+                // Its money, from the payment months themselves: the pair's months that overlap the window.
+                Assert.Equal(all[described], Money(g, path, q));
+            }
+
+            var keys = paths.Select(p => MoneyKey(g, p, q, all)).ToList();
+            Assert.Equal(keys.Order(MoneyOrder(query.Order)), keys, MoneyOrder(query.Order) is var order ? new Equality<(long, long, int, string)>(order) : null);
+            if (query.Order == PathOrder.Money && all.Count > 0)
+            {
+                // The most money any valid path carries is at the top.
+                Assert.True(paths.Count > 0, "no path, but there are valid ones");
+                Assert.Equal(all.Values.Max(v => v.Paid ?? 0), keys[0].Paid);
+            }
+
+            // Paths without a payment are those of the same question without payments (when neither list is cut short).
+            var without = Traversals.PrivatisationPaths(Build(graph, payments: payments), query.Query.From, q with { IncludePayments = false, Order = PathOrder.Length, First = 1_000 }, CancellationToken.None);
+            var with = Traversals.PrivatisationPaths(g, query.Query.From, q with { Order = PathOrder.Length, First = 1_000 }, CancellationToken.None);
+            Assert.Equal(Describe(without), Describe(with.Where(p => !p.Edges.Any(g.IsPaidPair))));
+
+            foreach (var outcome in new[]
+            {
+                paths.Any(p => p.Edges.Any(g.IsPaidPair)) ? "paid" : "unpaid",
+                paths.Count(p => p.Edges.Any(g.IsPaidPair)) > 1 ? "several paid" : "",
+                paths.Any(p => p.Edges.Skip(1).Any(g.IsPaidPair)) ? "paid further down" : "",
+                query.Query.AsOf is null ? "" : "dated",
+            })
+            {
+                outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+            }
+        }, iter: 1_000, print: t => $"{t.Item1} / payments {string.Join(", ", t.Item2.AsEnumerable())} / {t.Item3}");
+
+        // Payments further down than the first step need a longer chain to a body that pays: rarer, still seen.
+        Assert.All(new[] { ("paid", 100), ("several paid", 50), ("paid further down", 10), ("dated", 100) },
+            o => Assert.True(outcomes.GetValueOrDefault(o.Item1) >= o.Item2, $"{o.Item1}: {outcomes.GetValueOrDefault(o.Item1)} of 1,000"));
+    }
+
+    /// <summary>(paid, award, length, ids) of a path, money from the brute-force sums.</summary>
+    private static (long Paid, long Award, int Length, string Ids) MoneyKey(GraphIndex g, IndexPath p, TraversalQuery q, Dictionary<string, (long? Paid, long? Award)> all)
+    {
+        var (paid, award) = all[Describe(g, p)];
+        return (paid ?? 0, award ?? 0, p.Edges.Length, string.Join('\u0001', p.Nodes.Select(Id)));
+    }
+
+    private static IComparer<(long Paid, long Award, int Length, string Ids)> MoneyOrder(PathOrder order) =>
+        Comparer<(long Paid, long Award, int Length, string Ids)>.Create((a, b) =>
+            order == PathOrder.Money && a.Paid != b.Paid ? b.Paid.CompareTo(a.Paid)
+            : order == PathOrder.Money && a.Award != b.Award ? b.Award.CompareTo(a.Award)
+            : a.Length != b.Length ? a.Length.CompareTo(b.Length)
+            : string.CompareOrdinal(a.Ids, b.Ids));
+
+    private sealed class Equality<T>(IComparer<T> comparer) : IEqualityComparer<T>
+    {
+        public bool Equals(T? x, T? y) => comparer.Compare(x!, y!) == 0;
+
+        public int GetHashCode(T obj) => 0;
+    }
+
+    private static (long? Paid, long? Award) Money(GraphIndex g, IndexPath path, TraversalQuery q) => Traversals.Money(g, path, q);
+
+    /// <summary>A path with a payment step named by its ends (the index's pair numbers are its own), its other steps by generated relationship.</summary>
+    private static string Describe(GraphIndex g, IndexPath p) =>
+        $"{string.Join('-', p.Nodes)} via {string.Join(',', p.Edges.Select(e => g.IsPaidPair(e) ? $"paid {g.EdgeFrom[e]}>{g.EdgeTo[e]}" : $"{g.EdgeKey[e]}"))} [{Day(p.Start)}..{Day(p.End)}] {p.FirstPrivate}";
+
+    /// <summary>
+    /// Every privatisation path with at most one payment, by exhaustive search, with its money: down oversight, commissioning,
+    /// operation, contracts and (once) a payment whose pair has a month in the window (on a date only the supplier must be
+    /// valid; without one the months' span must overlap the path's period), after which only operation, to the first
+    /// private node, then up every chain
+    /// of controlling owners to one with none usable. Keyed as <see cref="Describe(GraphIndex, IndexPath)"/> gives them;
+    /// money: the payment's months in the window summed, and the largest award (an AWARDED_TO relationship's share × 1,000 pence).
+    /// </summary>
+    private static Dictionary<string, (long? Paid, long? Award)> IndependentPrivatisationPaths(Graph graph, Payment[] payments, MoneyQuery money)
+    {
+        var query = money.Query;
+        var (from, to) = (money.PaidFrom ?? GraphIndex.OpenStart, money.PaidTo ?? GraphIndex.OpenEnd);
+        var result = new Dictionary<string, (long?, long?)>();
+        var nodes = new List<int> { query.From };
+        var steps = new List<string>();
+        long? paid = null;
+        var awards = new List<long>();
+        bool NodeOk(int n) => query.AsOf is not { } d || Valid(graph.Nodes[n].Start, graph.Nodes[n].End, d);
+        bool Private(int n) => graph.Nodes[n].Sector == Sector.Private;
+
+        void Emit(int lo, int hi) =>
+            result[$"{string.Join('-', nodes)} via {string.Join(',', steps)} [{Day(lo)}..{Day(hi)}] {nodes.FindIndex(1, Private)}"] = (paid, awards.Count == 0 ? null : awards.Max());
+
+        void Up(int node, int lo, int hi)
+        {
+            var extended = false;
+            var owned = false;
+            for (var e = 0; e < graph.Edges.Length; e++)
+            {
+                var edge = graph.Edges[e];
+                if (!OwnerStep(edge, node, edge.To) || !Usable(graph, query, edge, edge.To, lo, hi))
+                {
+                    continue;
+                }
+
+                owned = true;
+                if (nodes.Contains(edge.To) || steps.Count == query.MaxHops)
+                {
+                    continue;
+                }
+
+                extended = true;
+                nodes.Add(edge.To);
+                steps.Add($"{e}");
+                Up(edge.To, Math.Max(lo, edge.Start), Math.Min(hi, edge.End));
+                nodes.RemoveAt(nodes.Count - 1);
+                steps.RemoveAt(steps.Count - 1);
+            }
+
+            if (!extended && !owned)
+            {
+                Emit(lo, hi);
+            }
+        }
+
+        void Down(int node, int lo, int hi)
+        {
+            if (nodes.Count > 1 && Private(node))
+            {
+                Up(node, lo, hi);
+                return;
+            }
+
+            if (steps.Count == query.MaxHops)
+            {
+                return;
+            }
+
+            for (var e = 0; e < graph.Edges.Length; e++)
+            {
+                var edge = graph.Edges[e];
+                var next = edge.From == node ? edge.To : edge.From;
+                // After the payment, only operation: the payee to the company that runs it.
+                if ((edge.From != node && edge.To != node) || nodes.Contains(next) || !DownStep(graph, edge, node, next) || !Usable(graph, query, edge, next, lo, hi) ||
+                    (paid is not null && edge.Type != RelationshipType.OperatedBy))
+                {
+                    continue;
+                }
+
+                var award = edge.Type == RelationshipType.AwardedTo && !float.IsNaN(edge.Share);
+                nodes.Add(next);
+                steps.Add($"{e}");
+                if (award)
+                {
+                    awards.Add(Award(edge));
+                }
+
+                Down(next, Math.Max(lo, edge.Start), Math.Min(hi, edge.End));
+                nodes.RemoveAt(nodes.Count - 1);
+                steps.RemoveAt(steps.Count - 1);
+                if (award)
+                {
+                    awards.RemoveAt(awards.Count - 1);
+                }
+            }
+
+            if (paid is not null)
+            {
+                return;
+            }
+
+            foreach (var supplier in payments.Where(p => p.From == node).Select(p => p.To).Distinct())
+            {
+                var months = payments.Where(p => p.From == node && p.To == supplier && p.Start <= to && from <= p.End).ToList();
+                var (start, end) = months.Count == 0 ? (0, -1) : (months.Min(m => m.Start), months.Max(m => m.End));
+                if (months.Count == 0 || nodes.Contains(supplier) || !NodeOk(supplier) || (query.AsOf is null && Math.Max(lo, start) > Math.Min(hi, end)))
+                {
+                    continue;
+                }
+
+                nodes.Add(supplier);
+                steps.Add($"paid {node}>{supplier}");
+                paid = months.Sum(m => m.Pence);
+                var (nlo, nhi) = query.AsOf is null ? (Math.Max(lo, start), Math.Min(hi, end)) : (lo, hi);
+                Down(supplier, nlo, nhi);
+                paid = null;
+                nodes.RemoveAt(nodes.Count - 1);
+                steps.RemoveAt(steps.Count - 1);
+            }
+        }
+
+        if (NodeOk(query.From))
+        {
+            Down(query.From, GraphIndex.OpenStart, GraphIndex.OpenEnd);
+        }
+
+        return result;
+    }
+
+    private static long Award(Edge edge) => (long)edge.Share * 1_000;
+
     private static string Print((Graph Graph, Query Query) c) => $"{c.Graph} / {c.Query}";
 
     private static string Day(int day) => day switch
@@ -304,7 +565,7 @@ public sealed class PathEnginePropertyTests
     private static string Id(int node) => $"n{node:D2}";
 
     /// <summary>The index of the graph, relationships added in <paramref name="order"/> (edge i of the index is <c>graph.Edges[order[i]]</c>).</summary>
-    private static GraphIndex Build(Graph graph, int[]? order = null)
+    private static GraphIndex Build(Graph graph, int[]? order = null, Payment[]? payments = null)
     {
         var builder = new GraphIndex.Builder(graph.Nodes.Length, graph.Edges.Length);
         for (var i = 0; i < graph.Nodes.Length; i++)
@@ -316,7 +577,16 @@ public sealed class PathEnginePropertyTests
         foreach (var i in order ?? Enumerable.Range(0, graph.Edges.Length))
         {
             var edge = graph.Edges[i];
-            builder.AddEdge(i, edge.Type, edge.From, edge.To, edge.Start, edge.End, edge.Share);
+            var e = builder.AddEdge(i, edge.Type, edge.From, edge.To, edge.Start, edge.End, edge.Share);
+            if (payments is not null && edge.Type == RelationshipType.AwardedTo && !float.IsNaN(edge.Share))
+            {
+                builder.AddAward(e, Award(edge));
+            }
+        }
+
+        foreach (var (p, i) in (payments ?? []).Select((p, i) => (p, i)))
+        {
+            builder.AddPayment(-1 - i, p.From, p.To, p.Start, p.End, p.Pence, p.Count);
         }
 
         return builder.Build();

@@ -38,24 +38,48 @@ internal static class InvestigationFields
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<PathType>>>>("privatisationPaths")
             .Description("Paths from a public body down its oversight and commissioning (to each provider), through operation (a provider to the company that runs it) and contracts (to the supplier), " +
                 "to the first organisation of sector PRIVATE (`firstPrivate`), then up its controlling owners (OWNED_BY over 50%, or with no share stated) to the ultimate owner, the last node. " +
-                "Shortest first, within `maxHops` steps." + DateRule)
+                "With `includePayments`, a path may also take one PAID step, from any body on its way down to a supplier that body paid in the window `paidFrom`..`paidTo` (the calendar months that overlap it; all months by default): " +
+                "the step stands for those months, with their total as its `amount`. A payment has no validity of its own on `asOf`: the supplier must be valid then, and its owners are those of that date. " +
+                "Shortest first, or with `orderBy: MONEY` most money paid first, within `maxHops` steps." + DateRule)
             .Argument<NonNullGraphType<IdGraphType>>("from", "The public body (id or alias).")
             .Argument<IsoDateGraphType>("asOf", "The date.")
             .Argument<IntGraphType>("maxHops", "Longest path, at most the server's limit (default 10).", a => a.DefaultValue = 8)
             .Argument<BooleanGraphType>("includeBids", "Also follow BID_FOR (a bid, not an award).", a => a.DefaultValue = false)
+            .Argument<BooleanGraphType>("includePayments", "Also follow one PAID step per path, from a body to a supplier it paid in the window.", a => a.DefaultValue = false)
+            .Argument<IsoDateGraphType>("paidFrom", "Start of the window of money on PAID steps: the first calendar month counted is the one containing it (default: the first month paid). Needs `includePayments`.")
+            .Argument<IsoDateGraphType>("paidTo", "End of the window: the last calendar month counted is the one containing it (default: the last month paid). Needs `includePayments`.")
+            .Argument<PathOrderType>("orderBy", "How to rank the paths (default LENGTH).", a => a.DefaultValue = PathOrder.Length)
             .Argument<IntGraphType>("first", "Most paths to return, at most the server's limit (default 100).", a => a.DefaultValue = 25)
-            .ResolveAsync(async c => await TraverseAsync(c, (store, id, q, ct) => store.PrivatisationPathsAsync(id, q, ct), Query(c, "from") with
+            .ResolveAsync(async c =>
             {
-                IncludeBids = c.GetArgument<bool>("includeBids"),
-                First = First(c, 25),
-            }, "from"));
+                var (includePayments, paidFrom, paidTo) = (c.GetArgument<bool>("includePayments"), c.GetArgument<DateOnly?>("paidFrom"), c.GetArgument<DateOnly?>("paidTo"));
+                if (!includePayments && (paidFrom ?? paidTo) is not null)
+                {
+                    throw ClientError.InvalidArgument(paidFrom is null ? "paidTo" : "paidFrom", "bounds the money on PAID steps; give `includePayments: true` too.");
+                }
+
+                if (paidFrom > paidTo)
+                {
+                    throw ClientError.InvalidArgument("paidTo", "is before `paidFrom`.");
+                }
+
+                return await TraverseAsync(c, (store, id, q, ct) => store.PrivatisationPathsAsync(id, q, ct), Query(c, "from") with
+                {
+                    IncludeBids = c.GetArgument<bool>("includeBids"),
+                    IncludePayments = includePayments,
+                    PaidFrom = paidFrom,
+                    PaidTo = paidTo,
+                    Order = c.GetArgument<PathOrder>("orderBy"),
+                    First = First(c, 25),
+                }, "from");
+            });
 
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<PathType>>>>("connections")
             .Description("The `first` shortest simple paths between two organisations over any relationships (or `types`), ignoring direction; shortest first." + DateRule)
             .Argument<NonNullGraphType<IdGraphType>>("from", "One organisation (id or alias).")
             .Argument<NonNullGraphType<IdGraphType>>("to", "The other organisation (id or alias).")
             .Argument<IsoDateGraphType>("asOf", "The date.")
-            .Argument<ListGraphType<NonNullGraphType<RelationshipTypeType>>>("types", "Only these relationship types (default: all).")
+            .Argument<ListGraphType<NonNullGraphType<RelationshipTypeType>>>("types", "Only these relationship types (default: all). PAID is never walked: payments are money, not links (see `payments`, `spend` and `privatisationPaths` with `includePayments`).")
             .Argument<IntGraphType>("maxHops", "Longest path, at most the server's limit (default 10).", a => a.DefaultValue = 8)
             .Argument<IntGraphType>("first", "Most paths to return, at most the server's limit (default 100).", a => a.DefaultValue = 10)
             .ResolveAsync(async c =>

@@ -13,6 +13,26 @@ internal sealed class ControlKindType : EnumerationGraphType<ControlKind>
     }
 }
 
+internal sealed class PathOrderType : EnumerationGraphType<PathOrder>
+{
+    public PathOrderType()
+    {
+        Name = "PathOrder";
+        Description = "How privatisation paths are ranked: LENGTH, shortest first, then by the nodes' ids; MONEY, most money `paid` first (a path without a PAID step counts 0), " +
+            "then the largest `awardValue` (none counts 0), then as LENGTH.";
+    }
+}
+
+internal sealed class AmountKindType : EnumerationGraphType<AmountKind>
+{
+    public AmountKindType()
+    {
+        Name = "AmountKind";
+        Description = "What a step's `amount` is: PAID, money paid (spend transparency files) in the months of the query's window; AWARD_VALUE, a contract award's published value in GBP, " +
+            "which on a framework is a ceiling shared by every supplier on the award: not money paid.";
+    }
+}
+
 internal sealed class PathStepType : ObjectGraphType<PathStep>
 {
     public PathStepType()
@@ -30,6 +50,10 @@ internal sealed class PathStepType : ObjectGraphType<PathStep>
         Field<NonNullGraphType<ConfidenceType>>("confidence").Description("How the relationship is established.").Resolve(c => c.Source.Relationship.Confidence);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<PropertyType>>>>("properties").Description("The relationship's properties (share, interest, service, ...).").Resolve(c => PropertyType.Parse(c.Source.Relationship.Properties));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SourceType>>>>("sources").Description("The sources that back the relationship.").Resolve(c => c.Loaders().Sources.LoadMany(c.Source.Relationship.SourceIds));
+        Field<DecimalGraphType>("amount").Description("In pounds. A PAID step (privatisation paths with `includePayments`): the money paid in the months of the window, negative if credit notes outweigh payments; " +
+            "its relationship stands for those months (period from the first to the last, `properties` total, count, months and granularities, the spend files as `sources`). " +
+            "An AWARDED_TO step: the award's value when its currency is GBP (`amountKind` AWARD_VALUE). Null on other steps.").Resolve(c => c.Source.Amount);
+        Field<AmountKindType>("amountKind").Description("What `amount` is; null when there is none.").Resolve(c => c.Source.AmountKind);
     }
 }
 
@@ -55,6 +79,8 @@ internal sealed class PathType : PathLikeType
         Field<OrganisationType>("firstPrivate").Description("For a privatisation path, the first organisation of sector PRIVATE on it; the path then runs up its owners to the last node, the ultimate owner. Null on other paths.")
             .Resolve(c => c.Source.FirstPrivateIndex is { } i ? c.Loaders().Nodes.Load(c.Source.Nodes[i]) : null);
         Field<IntGraphType>("firstPrivateIndex").Description("Index in `nodes` of `firstPrivate`.").Resolve(c => c.Source.FirstPrivateIndex);
+        Field<DecimalGraphType>("paid").Description("Money paid on the path, in pounds: the `amount` of its PAID step (a path takes at most one, since money paid on by a supplier would be counted twice); null without one.").Resolve(c => c.Source.Paid);
+        Field<DecimalGraphType>("awardValue").Description("The largest award value on the path's AWARDED_TO steps, in pounds (a ceiling on frameworks, not money paid); null without one.").Resolve(c => c.Source.AwardValue);
     }
 }
 

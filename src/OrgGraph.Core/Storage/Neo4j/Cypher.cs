@@ -244,7 +244,7 @@ public static class Cypher
     /// <summary>The shortest paths between two organisations over any relationships (or $types), either direction.</summary>
     public const string Connections = """
         MATCH p = SHORTEST 100 (a:Organisation {id: $from})((x:Organisation)-[r]-(y:Organisation)
-            WHERE type(r) <> 'HAS_FACT' AND ($types IS NULL OR type(r) IN $types)
+            WHERE type(r) <> 'HAS_FACT' AND type(r) <> 'PAID' AND ($types IS NULL OR type(r) IN $types)
               AND ($asOf IS NULL OR (r.validFrom <= $asOf AND $asOf <= r.validTo AND y.validFrom <= $asOf AND $asOf <= y.validTo))
         ){1,10}(b:Organisation {id: $to})
         WHERE length(p) <= $maxHops

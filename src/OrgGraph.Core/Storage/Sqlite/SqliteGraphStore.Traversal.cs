@@ -111,19 +111,32 @@ public sealed partial class SqliteGraphStore
             return [];
         }
 
+        // A PAID step is a (body, supplier) pair: its evidence is that of its months in the window.
+        var window = Traversals.Window(query);
+        var months = paths.SelectMany(p => p.Edges).Where(g.IsPaidPair).Distinct()
+            .ToDictionary(e => e, e => g.PaidMonths(e, window.From, window.To).ToList());
         var relationships = await GetRelationshipsByKeyAsync(connection, snapshot,
-            paths.SelectMany(p => p.Edges).Select(e => g.EdgeKey[e]).Distinct().ToList(), cancellationToken);
+            [.. paths.SelectMany(p => p.Edges).Where(e => !g.IsPaidPair(e)).Select(e => g.EdgeKey[e])
+                .Concat(months.Values.SelectMany(m => m).Select(m => g.MonthKey[m])).Distinct()], cancellationToken);
+        var paid = months.ToDictionary(m => m.Key, m => PathMoney.Aggregate(g.Ids[g.EdgeFrom[m.Key]], g.Ids[g.EdgeTo[m.Key]],
+            [.. m.Value.Select(i => relationships[g.MonthKey[i]])], g.PaidIn(m.Key, window.From, window.To).Pence));
         return [.. paths.Select(p => new GraphPath
         {
             Nodes = [.. p.Nodes.Select(n => g.Ids[n])],
-            Steps = [.. p.Edges.Select((e, i) => new PathStep
+            Steps = [.. p.Edges.Select((e, i) =>
             {
-                Relationship = relationships[g.EdgeKey[e]],
-                From = g.Ids[p.Nodes[i]],
-                To = g.Ids[p.Nodes[i + 1]],
-                Direction = g.EdgeFrom[e] == p.Nodes[i] ? Direction.Outgoing : Direction.Incoming,
-                ControlKind = Traversals.ControlKindOf(g, e, query.IncludeBids),
-                InfluenceOnly = Traversals.InfluenceOnly(g, e),
+                var amount = Traversals.StepAmount(g, e, query);
+                return new PathStep
+                {
+                    Relationship = g.IsPaidPair(e) ? paid[e] : relationships[g.EdgeKey[e]],
+                    From = g.Ids[p.Nodes[i]],
+                    To = g.Ids[p.Nodes[i + 1]],
+                    Direction = g.EdgeFrom[e] == p.Nodes[i] ? Direction.Outgoing : Direction.Incoming,
+                    ControlKind = Traversals.ControlKindOf(g, e, query.IncludeBids),
+                    InfluenceOnly = Traversals.InfluenceOnly(g, e),
+                    Amount = amount?.Pence / 100m,
+                    AmountKind = amount?.Kind,
+                };
             })],
             Period = new Period(GraphIndex.FromDay(p.Start), GraphIndex.FromDay(p.End)),
             FirstPrivateIndex = p.FirstPrivate,
@@ -152,7 +165,8 @@ public sealed partial class SqliteGraphStore
     /// mapped to node indexes through an array. Two id look-ups per relationship, a string for every column and
     /// <see cref="SqliteDataReader"/>'s cost per column were most of the load of a large graph (docs/benchmarks.md), so the rows
     /// are read with SQLite's own API and the columns as bytes. PAID relationships (tens of thousands of monthly totals) stay
-    /// out: no traversal walks them, and spend roll-ups read the payments table.
+    /// out of the adjacency: they are read after the others, as months of (body, supplier) pairs that only a privatisation
+    /// path asking for payments walks (<see cref="GraphIndex"/>); spend roll-ups read the payments table.
     /// </summary>
     private static GraphIndex BuildIndex(SqliteConnection connection, CancellationToken cancellationToken)
     {
@@ -171,20 +185,47 @@ public sealed partial class SqliteGraphStore
             cancellationToken);
 
         // A relationship whose end is not (yet) a node has no key for it and is left out, as the traversals need.
+        // The last column is an OWNED_BY share, or an AWARDED_TO amount in GBP (the property contract of award notices).
         const string Edges = """
             SELECT key, type, from_key, to_key, valid_from, valid_to,
-                   CASE WHEN type = 'OWNED_BY' THEN json_extract(properties, '$.share') END
+                   CASE type WHEN 'OWNED_BY' THEN json_extract(properties, '$.share')
+                             WHEN 'AWARDED_TO' THEN CASE WHEN json_extract(properties, '$.currency') = 'GBP' AND json_type(properties, '$.amount') IN ('integer', 'real')
+                                                         THEN json_extract(properties, '$.amount') END END
             FROM relationships WHERE from_key IS NOT NULL AND to_key IS NOT NULL AND type <> 'PAID'
             """;
         ForEachRow(connection, Edges,
-            row => builder.AddEdge(raw.sqlite3_column_int64(row, 0), types.Parse(Text(row, 1)),
-                indexOfRowid[raw.sqlite3_column_int64(row, 2)], indexOfRowid[raw.sqlite3_column_int64(row, 3)],
-                StartDay(Text(row, 4)), EndDay(Text(row, 5)),
-                raw.sqlite3_column_type(row, 6) == raw.SQLITE_NULL ? float.NaN : (float)raw.sqlite3_column_double(row, 6)),
+            row =>
+            {
+                var type = types.Parse(Text(row, 1));
+                var value = raw.sqlite3_column_type(row, 6) == raw.SQLITE_NULL ? (double?)null : raw.sqlite3_column_double(row, 6);
+                var edge = builder.AddEdge(raw.sqlite3_column_int64(row, 0), type,
+                    indexOfRowid[raw.sqlite3_column_int64(row, 2)], indexOfRowid[raw.sqlite3_column_int64(row, 3)],
+                    StartDay(Text(row, 4)), EndDay(Text(row, 5)),
+                    type == RelationshipType.OwnedBy && value is { } share ? (float)share : float.NaN);
+                if (type == RelationshipType.AwardedTo && value is { } amount)
+                {
+                    builder.AddAward(edge, Pence(amount));
+                }
+            },
+            cancellationToken);
+
+        // The unique key (type, from_id, to_id, valid_from) finds them without a scan (a graph with none pays nothing) and gives
+        // each pair's months together, earliest first, as the builder takes them without sorting.
+        const string Payments = """
+            SELECT key, from_key, to_key, valid_from, valid_to, json_extract(properties, '$.total'), json_extract(properties, '$.count')
+            FROM relationships WHERE type = 'PAID' AND from_key IS NOT NULL AND to_key IS NOT NULL ORDER BY from_id, to_id, valid_from
+            """;
+        ForEachRow(connection, Payments,
+            row => builder.AddPayment(raw.sqlite3_column_int64(row, 0),
+                indexOfRowid[raw.sqlite3_column_int64(row, 1)], indexOfRowid[raw.sqlite3_column_int64(row, 2)],
+                StartDay(Text(row, 3)), EndDay(Text(row, 4)), Pence(raw.sqlite3_column_double(row, 5)), raw.sqlite3_column_int(row, 6)),
             cancellationToken);
 
         return builder.Build();
     }
+
+    /// <summary>Pounds (a JSON number, at most two decimals as stored) to pence.</summary>
+    private static long Pence(double pounds) => (long)Math.Round(pounds * 100, MidpointRounding.AwayFromZero);
 
     /// <summary>Runs <paramref name="sql"/> on the connection (in its open transaction) and calls <paramref name="row"/> for each row.</summary>
     private static void ForEachRow(SqliteConnection connection, string sql, Action<sqlite3_stmt> row, CancellationToken cancellationToken)
