@@ -133,6 +133,31 @@ public sealed class AwardTests(SeededApp app) : IClassFixture<SeededApp>
     }
 
     /// <summary>A release package's single release and award, read with System.Text.Json.</summary>
+    [Fact]
+    public async Task PrivatisationPaths_FromUhcwByMoney_TheLargerOfItsTwoConsultancyAwardsComesFirst()
+    {
+        // HealthTrust Europe let two consultancy frameworks for UHCW (RKB), each to BDO and KPMG, at different ceilings.
+        var values = new[] { "17bab65f-a331-4419-8dcc-2470b694add7", "6ff08beb-a4d5-44db-b968-e5dae78bc3b5" }
+            .Select(id => Package($"contracts/supplier_ids_match/ocds-b5fd17suppliermatch-{id}.json"))
+            .ToDictionary(p => "contract:ocds-" + p.Award.GetProperty("id").GetString(), p => p.Award.GetProperty("value").GetProperty("amount").GetDecimal());
+        Assert.Equal(2, values.Values.Distinct().Count());
+
+        var data = await app.Client.QueryAsync("""
+            { privatisationPaths(from: "RKB", orderBy: MONEY, first: 100) { awardValue nodes { id } steps { type amount amountKind } } }
+            """);
+
+        var paths = data["privatisationPaths"]!.AsArray().Select(p => (
+            Value: p!["awardValue"]?.GetValue<decimal>() ?? 0,
+            Contract: p["nodes"]!.AsArray().Select(n => n!["id"]!.GetValue<string>()).FirstOrDefault(values.ContainsKey),
+            Step: p["steps"]!.AsArray().FirstOrDefault(s => s!["type"]!.GetValue<string>() == "AWARDED_TO"))).ToList();
+        var viaAwards = paths.Where(p => p.Contract is not null).ToList();
+        Assert.Equal(4, viaAwards.Count);
+        Assert.All(viaAwards, p => Assert.Equal((values[p.Contract!], values[p.Contract!], "AWARD_VALUE"),
+            (p.Value, p.Step!["amount"]!.GetValue<decimal>(), p.Step["amountKind"]!.GetValue<string>())));
+        Assert.Equal(values.Values.Max(), paths[0].Value);
+        Assert.Equal(paths.Select(p => p.Value).OrderDescending(), paths.Select(p => p.Value));
+    }
+
     internal static (JsonElement Package, JsonElement Release, JsonElement Award) Package(string relative)
     {
         var package = JsonDocument.Parse(File.ReadAllText(SpendFile.PathOf(relative))).RootElement;
