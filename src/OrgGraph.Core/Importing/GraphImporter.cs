@@ -69,7 +69,61 @@ public sealed class GraphImporter(IGraphStore store, CsvImporter csv)
         var money = observations.Money;
         var stored = money.Payments.Count == 0 && money.AwardSuppliers.Count == 0 ? StoredOrganisations.None : await StoredAsync(cancellationToken);
         var resolved = SupplierResolver.Resolve(OwnershipSupersession.Apply(combined, observations.Report), money, stored, observations.Report);
+        resolved = await WithStoredLinesAsync(resolved, observations.Report, cancellationToken);
         return (await DropDanglingAsync(resolved, observations.Report, cancellationToken), observations.Report);
+    }
+
+    /// <summary>
+    /// A PAID relationship totals a body's payments to a supplier in a month. Where the store already holds lines of
+    /// that month from a source this import does not replace (a second file for a month), the month's PAID is made from
+    /// those lines and the new ones together, so writing it does not drop the earlier file's money. (A store that keeps
+    /// no lines, Neo4j, cannot: the month's PAID then holds the new file's lines, and the report says which.)
+    /// </summary>
+    private async Task<GraphBatch> WithStoredLinesAsync(GraphBatch batch, ImportReport report, CancellationToken cancellationToken)
+    {
+        if (batch.Payments.Count == 0)
+        {
+            return batch;
+        }
+
+        var sources = batch.Payments.Select(p => p.SourceId).ToHashSet(StringComparer.Ordinal);
+        var bodies = batch.Payments.Select(p => p.BodyId).Distinct(StringComparer.Ordinal).ToList();
+        var stored = await store.GetRelationshipsAsync(bodies, new RelationshipFilter { Types = [RelationshipType.Paid], Direction = Direction.Outgoing }, cancellationToken);
+        var shared = stored.Values.SelectMany(r => r).Where(r => r.SourceIds.Any(s => !sources.Contains(s))).Select(r => (r.From, r.To, r.ValidFrom)).ToHashSet();
+        var merged = batch.Relationships.Where(r => r.Type == RelationshipType.Paid && shared.Contains((r.From, r.To, r.ValidFrom))).ToList();
+        if (merged.Count == 0)
+        {
+            return batch;
+        }
+
+        var lines = new List<PaymentLine>();
+        try
+        {
+            await AddStoredLinesAsync(merged, batch.Payments, sources, lines, cancellationToken);
+        }
+        catch (NotSupportedException)
+        {
+            report.Note($"spend: {merged.Count} PAID month(s) that earlier sources also cover hold only this import's lines (the store keeps no payment lines)");
+            return batch;
+        }
+
+        return batch with { Relationships = [.. batch.Relationships.Except(merged), .. SupplierResolver.PaidRelationships(lines)] };
+    }
+
+    private async Task AddStoredLinesAsync(List<Relationship> merged, IReadOnlyList<PaymentLine> payments, HashSet<string> sources, List<PaymentLine> lines, CancellationToken cancellationToken)
+    {
+        var months = payments.ToLookup(p => (p.BodyId, p.SupplierId, new DateOnly(p.Date.Year, p.Date.Month, 1)));
+        foreach (var paid in merged)
+        {
+            lines.AddRange(months[(paid.From, paid.To, paid.ValidFrom!.Value)]);
+            var query = new PaymentQuery { From = paid.From, To = paid.To, Start = paid.ValidFrom, End = paid.ValidTo, First = 10_000 };
+            for (PaymentPage? page = null; page is null || page.HasNextPage;)
+            {
+                page = await store.PaymentsAsync(query, cancellationToken);
+                lines.AddRange(page.Lines.Where(l => !sources.Contains(l.SourceId)));
+                query = query with { After = page.Lines.Count == 0 ? null : new PaymentCursor(page.Lines[^1].Date, page.Lines[^1].SourceId, page.Lines[^1].Line) };
+            }
+        }
     }
 
     /// <summary>Every organisation in the store, and the company evidence earlier imports brought.</summary>

@@ -1,5 +1,6 @@
 using OrgGraph.Importing;
 using OrgGraph.Model;
+using OrgGraph.Storage;
 using OrgGraph.Storage.Sqlite;
 using OrgGraph.Tests.Support;
 
@@ -12,6 +13,7 @@ namespace OrgGraph.Tests.Money;
 public sealed class NextMonthFileTests : IDisposable
 {
     private const string September = "money/spend/gstt_2020-21_raw/GUYS 06 - September.csv";
+    private const string HealthcareAtHome = "CH:02759609";
 
     private readonly string _work = System.IO.Directory.CreateTempSubdirectory("orggraph-next-month-").FullName;
 
@@ -44,6 +46,23 @@ public sealed class NextMonthFileTests : IDisposable
         Assert.NotEmpty(dropped);
         Assert.All(dropped, m => Assert.Equal(whole[m.SupplierKey].NodeId, m.NodeId));
         Assert.Contains(dropped, m => m.Method == MatchMethod.CompanyNumber && earlier.ContainsKey(m.SupplierKey));
+
+        // A second file for the same month (here: September's Healthcare at Home lines again, under a source of their own)
+        // adds to that month's PAID instead of replacing it.
+        var supplement = Directory([], [manifest[0], "supplement.csv,spend,2020-09-30,gstt-2020-09-supplement,GSTT September supplement,GSTT,https://example.org/supplement,,OGL-3.0,,RJ1,INVOICE_LINES"]);
+        var path = SpendFile.PathOf("spend/gstt_2020-21_raw/GUYS 06 - September.csv");
+        File.WriteAllLines(Path.Combine(supplement, "supplement.csv"), File.ReadLines(path).Take(1).Concat(File.ReadLines(path).Where(l => l.Contains(",HEALTHCARE AT HOME LTD,", StringComparison.Ordinal))));
+        var september = new PaymentQuery { From = "RJ1", To = HealthcareAtHome, Start = new DateOnly(2020, 9, 1), End = new DateOnly(2020, 9, 30), First = 1 };
+        var once = (await store.PaymentsAsync(september, CancellationToken.None)).TotalPence;
+
+        await importer.ImportAsync(supplement, CancellationToken.None);
+
+        var twice = await store.PaymentsAsync(september, CancellationToken.None);
+        Assert.Equal(2 * once, twice.TotalPence);
+        var paid = (await store.GetRelationshipsAsync([HealthcareAtHome], new RelationshipFilter { Types = [RelationshipType.Paid], Direction = Direction.Incoming, AsOf = new DateOnly(2020, 9, 15) }, CancellationToken.None))[HealthcareAtHome];
+        var month = Assert.Single(paid, r => r.From == "RJ1");
+        Assert.Equal(twice.TotalPence / 100m, System.Text.Json.Nodes.JsonNode.Parse(month.Properties)!["total"]!.GetValue<decimal>());
+        Assert.Equal(["gstt-2020-09-supplement", "spend-gstt-2020-09"], month.SourceIds);
     }
 
     /// <summary>A directory holding <paramref name="manifest"/> and links to the seed's <paramref name="folders"/>.</summary>

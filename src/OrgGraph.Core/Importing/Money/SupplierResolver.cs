@@ -294,7 +294,7 @@ internal static class SupplierResolver
     };
 
     /// <summary>One PAID relationship per body, supplier and calendar month.</summary>
-    private static IEnumerable<Relationship> PaidRelationships(List<PaymentLine> lines) =>
+    internal static IEnumerable<Relationship> PaidRelationships(IEnumerable<PaymentLine> lines) =>
         lines.GroupBy(l => (l.BodyId, l.SupplierId, l.Date.Year, l.Date.Month)).Select(g =>
         {
             var first = new DateOnly(g.Key.Year, g.Key.Month, 1);
