@@ -135,26 +135,12 @@ public sealed class GraphExporter(IGraphStore store)
         return (nodes, facts, relationships.Count, written.Count);
     }
 
-    /// <summary>Every node id, a page at a time, in id order (keyset paging, so the store never skips rows).</summary>
+    /// <summary>Every node id, a page at a time, in id order.</summary>
     private async IAsyncEnumerable<IReadOnlyList<string>> NodeIdPagesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string? after = null;
-        while (true)
+        await foreach (var page in store.NodePagesAsync(new NodeQuery { First = PageSize }, cancellationToken))
         {
-            var page = await store.FindNodesAsync(new NodeQuery { AfterId = after, First = PageSize }, cancellationToken);
-            if (page.Nodes.Count == 0)
-            {
-                yield break;
-            }
-
-            var ids = page.Nodes.Select(n => n.Id).ToList();
-            yield return ids;
-            if (!page.HasNextPage)
-            {
-                yield break;
-            }
-
-            after = ids[^1];
+            yield return page.Select(n => n.Id).ToList();
         }
     }
 

@@ -130,10 +130,9 @@ public sealed class GraphImporter(IGraphStore store, CsvImporter csv)
     private async Task<StoredOrganisations> StoredAsync(CancellationToken cancellationToken)
     {
         var nodes = new List<Node>();
-        for (NodePage? page = null; page is null || page.HasNextPage;)
+        await foreach (var page in store.NodePagesAsync(new NodeQuery { First = 10_000 }, cancellationToken))
         {
-            page = await store.FindNodesAsync(new NodeQuery { First = 10_000, AfterId = nodes.LastOrDefault()?.Id }, cancellationToken);
-            nodes.AddRange(page.Nodes);
+            nodes.AddRange(page);
         }
 
         return new StoredOrganisations(nodes, await store.CompanyEvidenceAsync(cancellationToken));

@@ -70,18 +70,12 @@ internal sealed record AwardView(Relationship Award, string? BuyerId)
     private static async Task<HashSet<string>> AllContractsAsync(IGraphStore store, CancellationToken cancellationToken)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        string? after = null;
-        while (true)
+        await foreach (var page in store.NodePagesAsync(new NodeQuery { Kinds = [OrgKind.Contract], First = 1000 }, cancellationToken))
         {
-            var page = await store.FindNodesAsync(new NodeQuery { Kinds = [OrgKind.Contract], AfterId = after, First = 1000 }, cancellationToken);
-            ids.UnionWith(page.Nodes.Select(n => n.Id));
-            if (!page.HasNextPage || page.Nodes.Count == 0)
-            {
-                return ids;
-            }
-
-            after = page.Nodes[^1].Id;
+            ids.UnionWith(page.Select(n => n.Id));
         }
+
+        return ids;
     }
 }
 
